@@ -1,0 +1,15 @@
+#include "cli/bench_command.h"
+
+#include <CLI/CLI.hpp>
+
+#include "cli/bench_cost.h"
+
+namespace dnas::cli {
+
+void addBenchCommands(CLI::App& parent, std::vector<Command>& commands) {
+    auto* bench = parent.add_subcommand("bench", "Performance benchmarks (figures for the README)");
+    bench->require_subcommand(1);
+    commands.push_back(addBenchCostCommand(*bench));
+}
+
+} // namespace dnas::cli

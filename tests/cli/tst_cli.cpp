@@ -1,0 +1,273 @@
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include "support/temp_files.h"
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run run(const QString& program, const QStringList& args) {
+    QProcess p;
+    p.start(program, args);
+    if (!p.waitForFinished(120000))
+        qFatal("%s did not finish", qPrintable(program));
+    Run r;
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+Run dnas(const QStringList& args) {
+    return run(QStringLiteral(DNAS_CLI_PATH), args);
+}
+
+nlohmann::json parse(const QString& text) {
+    return nlohmann::json::parse(text.toStdString());
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void helpDescribesEveryOption_data();
+    void helpDescribesEveryOption();
+    void costJsonHasRequiredKeys();
+    void costTableAndVerdict();
+    void costFromArchitectureFile();
+    void modesDiffer();
+    void mcusJson();
+    void badInput_data();
+    void badInput();
+    void malformedArchitectureNamesLineAndField();
+    void benchCostReportsRate();
+    void studioRunsHeadlessWithoutDisplay();
+
+private:
+    QTemporaryDir dir_;
+};
+
+void TestCli::helpDescribesEveryOption_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QStringList>("expected");
+    QTest::addRow("dnas") << QStringList{"--help"}
+                          << QStringList{"cost", "mcus", "bench", "--version"};
+    QTest::addRow("cost") << QStringList{"cost", "--help"}
+                          << QStringList{"--arch",          "--mobilenetv2", "--resolution",
+                                         "--classes",       "--channels",    "--mcu",
+                                         "--runtime",       "--mode",        "--json",
+                                         "--mcu-file",      "--sram-budget", "--flash-budget",
+                                         "--latency-budget"};
+    QTest::addRow("mcus") << QStringList{"mcus", "--help"} << QStringList{"--json", "--mcu-file"};
+    QTest::addRow("bench") << QStringList{"bench", "--help"} << QStringList{"cost"};
+    QTest::addRow("bench cost") << QStringList{"bench", "cost", "--help"}
+                                << QStringList{"--space",   "--mcu",  "--candidates",
+                                               "--seconds", "--seed", "--json"};
+}
+
+void TestCli::helpDescribesEveryOption() {
+    QFETCH(QStringList, args);
+    QFETCH(QStringList, expected);
+    const auto r = dnas(args);
+    QCOMPARE(r.exitCode, 0);
+    for (const auto& word : expected)
+        QVERIFY2(r.out.contains(word), qPrintable(word));
+}
+
+void TestCli::costJsonHasRequiredKeys() {
+    const auto r = dnas({"cost", "--mobilenetv2", "0.35", "--resolution", "96", "--json"});
+    QCOMPARE(r.exitCode, 0);
+    const auto j = parse(r.out);
+    for (const char* key : {"macs", "params", "flash_bytes", "peak_sram_bytes", "latency_ms",
+                            "energy_mj", "fits", "layers"})
+        QVERIFY2(j.contains(key), key);
+    QVERIFY(j["fits"].is_boolean());
+    QVERIFY(j["layers"].is_array());
+    QVERIFY(j["layers"].size() > 50);
+    QCOMPARE(j["mcu"].get<std::string>(), std::string("stm32f746"));
+    QVERIFY(j["macs"].get<long long>() > 10'000'000);
+}
+
+void TestCli::costTableAndVerdict() {
+    const auto small =
+        dnas({"cost", "--mobilenetv2", "0.35", "--resolution", "96", "--mcu", "stm32h743"});
+    QCOMPARE(small.exitCode, 0);
+    QVERIFY(small.out.contains(QStringLiteral("b0.dw")));
+    QVERIFY(small.out.contains(QStringLiteral("Verdict: FITS stm32h743")));
+    const auto big =
+        dnas({"cost", "--mobilenetv2", "1.0", "--resolution", "224", "--classes", "1000"});
+    QCOMPARE(big.exitCode, 0); // not fitting is a result, not an error
+    QVERIFY(big.out.contains(QStringLiteral("Verdict: DOES NOT FIT")));
+    QVERIFY(big.out.contains(QStringLiteral("peak SRAM")));
+}
+
+void TestCli::costFromArchitectureFile() {
+    const QString path = writeTempFile(dir_, QStringLiteral("arch.json"), R"({
+  "name": "tiny",
+  "input": {"resolution": 64, "channels": 1},
+  "stem": {"channels": 8},
+  "blocks": [{"expansion": 1, "kernel": 3, "out_channels": 8},
+             {"expansion": 3, "kernel": 5, "stride": 2, "out_channels": 16, "repeat": 3}],
+  "head": {"last_channels": 0, "classes": 2}
+})");
+    const auto r = dnas({"cost", "--arch", path, "--json", "--mcu", "nano33ble"});
+    QCOMPARE(r.exitCode, 0);
+    const auto j = parse(r.out);
+    QCOMPARE(j["architecture"]["input"]["channels"].get<int>(), 1);
+    QCOMPARE(j["layers"][0]["input_shape"], nlohmann::json({64, 64, 1}));
+    QVERIFY(j["fits"].get<bool>());
+    // --classes and --channels override the file.
+    const auto over =
+        parse(dnas({"cost", "--arch", path, "--json", "--classes", "5", "--channels", "3"}).out);
+    QCOMPARE(over["layers"].back()["output_shape"], nlohmann::json({1, 1, 5}));
+    QCOMPARE(over["layers"][0]["input_shape"], nlohmann::json({64, 64, 3}));
+}
+
+void TestCli::modesDiffer() {
+    long long sram[3];
+    int i = 0;
+    for (const char* mode : {"tflm", "inplace", "paper"}) {
+        const auto r =
+            dnas({"cost", "--mobilenetv2", "0.5", "--resolution", "128", "--json", "--mode", mode});
+        QCOMPARE(r.exitCode, 0);
+        const auto j = parse(r.out);
+        QCOMPARE(j["mode"].get<std::string>(), std::string(mode));
+        sram[i++] = j["peak_sram_bytes"].get<long long>();
+    }
+    QVERIFY(sram[1] < sram[0]); // in-place depthwise saves memory
+    QVERIFY(sram[2] != sram[0]);
+}
+
+void TestCli::mcusJson() {
+    const auto r = dnas({"mcus", "--json"});
+    QCOMPARE(r.exitCode, 0);
+    const auto j = parse(r.out);
+    QVERIFY(j.is_array());
+    QVERIFY(j.size() >= 6);
+    for (const auto& m : j)
+        for (const char* key : {"id", "name", "sram_bytes", "flash_bytes", "clock_hz"})
+            QVERIFY2(m.contains(key), key);
+    const auto text = dnas({"mcus"});
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY(text.out.contains(QStringLiteral("esp32s3")));
+}
+
+void TestCli::badInput_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    const QStringList mnv2 = {"cost", "--mobilenetv2", "1.0", "--resolution"};
+    QTest::addRow("unknown mcu") << QStringList{"cost", "--mobilenetv2", "1",        "--resolution",
+                                                "96",   "--mcu",         "stm32f999"}
+                                 << "unknown MCU 'stm32f999' (known: stm32f746";
+    QTest::addRow("unknown runtime")
+        << QStringList{"cost",  "--mobilenetv2", "1",         "--resolution", "96",
+                       "--mcu", "rp2040",        "--runtime", "tinyengine"}
+        << "has no runtime 'tinyengine' (runtimes: tflm, cmsis-nn)";
+    QTest::addRow("unknown mode") << QStringList{"cost", "--mobilenetv2", "1",   "--resolution",
+                                                 "96",   "--mode",        "fast"}
+                                  << "unknown cost mode 'fast'";
+    QTest::addRow("too small") << (mnv2 + QStringList{"8"}) << "resolution 8 is too small";
+    QTest::addRow("zero resolution")
+        << (mnv2 + QStringList{"0"}) << "--resolution: must be a positive";
+    QTest::addRow("negative resolution")
+        << (mnv2 + QStringList{"-5"}) << "--resolution: must be a positive";
+    QTest::addRow("text resolution") << (mnv2 + QStringList{"big"}) << "--resolution";
+    QTest::addRow("zero width") << QStringList{"cost", "--mobilenetv2", "0", "--resolution", "96"}
+                                << "width multiplier";
+    QTest::addRow("negative width")
+        << QStringList{"cost", "--mobilenetv2", "-1", "--resolution", "96"} << "width multiplier";
+    QTest::addRow("zero classes") << (mnv2 + QStringList{"96", "--classes", "0"})
+                                  << "--classes: must be a positive";
+    QTest::addRow("two channels") << (mnv2 + QStringList{"96", "--channels", "2"})
+                                  << "--channels: must be 1";
+    QTest::addRow("zero budget") << (mnv2 + QStringList{"96", "--sram-budget", "0"})
+                                 << "--sram-budget";
+    QTest::addRow("negative latency")
+        << (mnv2 + QStringList{"96", "--latency-budget", "-3"}) << "--latency-budget";
+    QTest::addRow("no network") << QStringList{"cost"}
+                                << "give either --arch FILE or --mobilenetv2";
+    QTest::addRow("no resolution")
+        << QStringList{"cost", "--mobilenetv2", "1"} << "give either --arch FILE or --mobilenetv2";
+    QTest::addRow("both") << QStringList{"cost", "--mobilenetv2", "1",     "--resolution",
+                                         "96",   "--arch",        "x.json"}
+                          << "excludes";
+    QTest::addRow("missing file") << QStringList{"cost", "--arch", "/nonexistent/net.json"}
+                                  << "/nonexistent/net.json: file does not exist";
+    QTest::addRow("no command") << QStringList{} << "dnas: error:";
+    QTest::addRow("unknown command") << QStringList{"train"} << "dnas: error:";
+    QTest::addRow("unknown option") << QStringList{"mcus", "--colour"} << "--colour";
+}
+
+void TestCli::badInput() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const auto r = dnas(args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    QVERIFY2(r.err.startsWith(QStringLiteral("dnas: error: ")), qPrintable(r.err));
+    QCOMPARE(r.err.trimmed().count(QLatin1Char('\n')), 0); // one line
+    QVERIFY(r.out.isEmpty());
+}
+
+void TestCli::malformedArchitectureNamesLineAndField() {
+    const QString syntax =
+        writeTempFile(dir_, QStringLiteral("syntax.json"),
+                      "{\n  \"input\": {\"resolution\": 96},\n  \"stem\" {\"channels\": 8}\n}\n");
+    auto r = dnas({"cost", "--arch", syntax});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(syntax + QStringLiteral(":3: malformed JSON")), qPrintable(r.err));
+
+    const QString field = writeTempFile(dir_, QStringLiteral("field.json"), R"({
+  "input": {"resolution": 96},
+  "stem": {"channels": 8},
+  "blocks": [
+    {"expansion": 1, "kernel": "three", "out_channels": 8}
+  ],
+  "head": {"classes": 2}
+})");
+    r = dnas({"cost", "--arch", field});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(field + QStringLiteral(":5: blocks[0].kernel: expected an integer")),
+             qPrintable(r.err));
+}
+
+void TestCli::benchCostReportsRate() {
+    const auto r = dnas({"bench", "cost", "--candidates", "50", "--seconds", "0.05", "--json"});
+    QCOMPARE(r.exitCode, 0);
+    const auto j = parse(r.out);
+    QVERIFY(j["estimations_per_second"].get<double>() > 0);
+    QCOMPARE(j["measurements"].size(), std::size_t{4});
+    QCOMPARE(j["threads"].get<int>(), 1);
+}
+
+void TestCli::studioRunsHeadlessWithoutDisplay() {
+    QProcess p;
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("DISPLAY"));
+    env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+    p.setProcessEnvironment(env);
+    const QString results = dir_.filePath(QStringLiteral("results"));
+    p.start(QStringLiteral(DNAS_STUDIO_PATH), {"--results", results});
+    QVERIFY(p.waitForFinished(120000));
+    QCOMPARE(p.exitCode(), 0);
+    const QString out = QString::fromUtf8(p.readAllStandardOutput());
+    QVERIFY2(out.contains(QStringLiteral("ran headless")), qPrintable(out));
+    QVERIFY(out.contains(results));
+    for (const char* file :
+         {"cost-report.txt", "cost-report.json", "mcu-summary.txt", "mcu-summary.json"})
+        QVERIFY2(QFile::exists(results + QLatin1Char('/') + QLatin1String(file)), file);
+    QFile json(results + QStringLiteral("/mcu-summary.json"));
+    QVERIFY(json.open(QIODevice::ReadOnly));
+    QCOMPARE(parse(QString::fromUtf8(json.readAll())).size(), std::size_t{6});
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
