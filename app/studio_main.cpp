@@ -5,6 +5,8 @@
 
 #include <QApplication>
 #include <QMessageBox>
+#include <QPixmap>
+#include <QTimer>
 
 #include "common/error.h"
 #include "cost/mcu_catalog.h"
@@ -33,12 +35,14 @@ int main(int argc, char** argv) {
     bool headless = !hasDisplay();
     std::string results = "results";
     std::string mcu = "stm32f746";
+    std::string screenshot;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--headless") {
             headless = true;
-        } else if ((arg == "--results" || arg == "--mcu") && i + 1 < argc) {
-            (arg == "--results" ? results : mcu) = argv[++i];
+        } else if ((arg == "--results" || arg == "--mcu" || arg == "--screenshot") &&
+                   i + 1 < argc) {
+            (arg == "--results" ? results : arg == "--mcu" ? mcu : screenshot) = argv[++i];
         } else if (arg == "--help" || arg == "-h") {
             usage();
             return 0;
@@ -62,6 +66,13 @@ int main(int argc, char** argv) {
         dnas::ui::CostWindow window(std::move(catalog));
         window.selectMcu(QString::fromStdString(mcu));
         window.show();
+        if (!screenshot.empty()) {
+            QTimer::singleShot(500, &window, [&window, &screenshot] {
+                if (!window.grab().save(QString::fromStdString(screenshot)))
+                    std::cerr << "dnas-studio: error: cannot write " << screenshot << '\n';
+                QApplication::quit();
+            });
+        }
         return QApplication::exec();
     } catch (const std::exception& e) {
         QMessageBox::critical(nullptr, QStringLiteral("DNAS Studio"),

@@ -116,6 +116,7 @@ void CostWindow::buildUi() {
     flashBar_ = new QProgressBar(central);
     totals_ = new QLabel(central);
     totals_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    totals_->setWordWrap(true);
     verdict_ = new QLabel(central);
     QFont big = verdict_->font();
     big.setPointSizeF(big.pointSizeF() * 1.3);
@@ -137,7 +138,7 @@ void CostWindow::buildUi() {
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->verticalHeader()->hide();
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->horizontalHeader()->setSectionResizeMode(CostTableModel::Name, QHeaderView::Stretch);
     main->addWidget(verdict_);
     main->addWidget(error_);
     main->addWidget(sramBar_);
@@ -145,7 +146,10 @@ void CostWindow::buildUi() {
     main->addWidget(totals_);
     main->addWidget(table_, 1);
 
-    outer->addLayout(side, 0);
+    auto* sidePanel = new QWidget(central);
+    sidePanel->setLayout(side);
+    sidePanel->setMaximumWidth(340);
+    outer->addWidget(sidePanel, 0);
     outer->addLayout(main, 1);
     setCentralWidget(central);
     statusBar()->showMessage(tr("%1 MCU profiles loaded").arg(catalog_.profiles().size()));
