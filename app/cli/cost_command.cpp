@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "common/format.h"
 #include "common/json_document.h"
+#include "common/strings.h"
 #include "cost/cost_model.h"
 #include "cost/mcu_catalog.h"
 #include "cost/network.h"
@@ -115,11 +116,8 @@ CostResult computeCost(const CostRequest& q) {
     const std::string runtimeId = q.runtime.empty() ? result.mcu.defaultRuntime : q.runtime;
     const RuntimeProfile* runtime = result.mcu.runtime(runtimeId);
     if (!runtime) {
-        std::string known;
-        for (const auto& id : result.mcu.runtimeIds())
-            known += (known.empty() ? "" : ", ") + id;
         throw InputError("--runtime", "MCU '" + result.mcu.id + "' has no runtime '" + runtimeId +
-                                          "' (runtimes: " + known + ")");
+                                          "' (runtimes: " + join(result.mcu.runtimeIds()) + ")");
     }
     const auto mode = parseCostMode(q.mode);
     if (!mode)

@@ -1,4 +1,5 @@
 #include "common/json_reader.h"
+#include "common/strings.h"
 
 #include <cmath>
 #include <sstream>
@@ -169,10 +170,7 @@ void JsonReader::onlyKeys(const nlohmann::json& obj, const std::string& path,
         for (const auto a : allowed)
             known = known || a == name;
         if (!known) {
-            std::string list;
-            for (const auto a : allowed)
-                list += (list.empty() ? "" : ", ") + std::string(a);
-            problem(key(path, name), "unknown field (expected one of: " + list + ")");
+            problem(key(path, name), "unknown field (expected one of: " + join(allowed) + ")");
         }
     }
 }

@@ -5,6 +5,7 @@
 
 #include "common/embedded_resources.h"
 #include "common/json_document.h"
+#include "common/strings.h"
 
 namespace dnas {
 
@@ -79,10 +80,7 @@ const McuProfile& McuCatalog::find(const std::string& id) const {
     for (const auto& p : profiles_)
         if (p.id == id)
             return p;
-    std::string known;
-    for (const auto& p : profiles_)
-        known += (known.empty() ? "" : ", ") + p.id;
-    throw InputError("--mcu", "unknown MCU '" + id + "' (known: " + known + ")");
+    throw InputError("--mcu", "unknown MCU '" + id + "' (known: " + join(ids()) + ")");
 }
 
 std::vector<std::string> McuCatalog::ids() const {

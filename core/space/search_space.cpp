@@ -11,6 +11,7 @@
 #include "common/json_document.h"
 #include "common/json_reader.h"
 #include "common/rng.h"
+#include "common/strings.h"
 
 namespace dnas {
 namespace {
@@ -62,11 +63,8 @@ std::vector<std::string> SearchSpace::presetNames() {
 SearchSpace SearchSpace::preset(const std::string& name) {
     const auto text = embeddedFile("spaces/" + name + ".json");
     if (!text) {
-        std::string known;
-        for (const auto& n : presetNames())
-            known += (known.empty() ? "" : ", ") + n;
-        throw InputError("--space",
-                         "unknown search-space preset '" + name + "' (presets: " + known + ")");
+        throw InputError("--space", "unknown search-space preset '" + name +
+                                        "' (presets: " + join(presetNames()) + ")");
     }
     return fromDocument(JsonDocument::fromText(std::string(*text), "<preset " + name + ">"));
 }
@@ -77,11 +75,8 @@ SearchSpace SearchSpace::load(const std::string& presetOrFile) {
     std::error_code ec;
     if (std::filesystem::exists(presetOrFile, ec))
         return fromDocument(JsonDocument::fromFile(presetOrFile));
-    std::string known;
-    for (const auto& n : presetNames())
-        known += (known.empty() ? "" : ", ") + n;
-    throw InputError("--space", "'" + presetOrFile + "' is neither a preset (" + known +
-                                    ") nor an existing file");
+    throw InputError("--space", "'" + presetOrFile + "' is neither a preset (" +
+                                    join(presetNames()) + ") nor an existing file");
 }
 
 SearchSpace SearchSpace::fromDocument(const JsonDocument& doc) {
