@@ -17,8 +17,11 @@ ArenaPlan planArena(std::span<const BufferRequest> requests, Bytes alignment) {
     };
     std::vector<int> order(n);
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](int a, int b) { return requests[a].size > requests[b].size; });
+    // TFLM fills its sort array from the tail (last request first) and bubble-sorts it stably
+    // by descending size, so among equal sizes the later request is placed first.
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+        return requests[a].size != requests[b].size ? requests[a].size > requests[b].size : a > b;
+    });
 
     // Already placed buffers, kept sorted by offset (TFLM keeps a linked list in that order).
     std::vector<int> placed;

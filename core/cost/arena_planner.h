@@ -21,10 +21,10 @@ struct ArenaPlan {
 };
 
 // Mirrors TensorFlow Lite Micro's GreedyMemoryPlanner: buffers are sorted by size, largest
-// first (ties keep request order), and each is placed at the lowest offset at which it does
-// not overlap, in address, any already placed buffer whose lifetime overlaps its own. Sizes
-// are rounded up to `alignment` bytes (TFLM aligns arena buffers to 16). Not optimal, by
-// design: the point is to predict what TFLM will allocate.
+// first (among equal sizes the later request first, as TFLM's sort does), and each is placed at the
+// lowest offset at which it does not overlap, in address, any already placed buffer whose lifetime
+// overlaps its own. Sizes are rounded up to `alignment` bytes (TFLM aligns arena buffers to 16).
+// Not optimal, by design: the point is to predict what TFLM will allocate.
 ArenaPlan planArena(std::span<const BufferRequest> requests, Bytes alignment = 16);
 
 } // namespace dnas

@@ -203,6 +203,7 @@ void CostModel::planMemory(const Network& net, const RuntimeProfile& runtime, bo
     report.arenaBytes = plan.peakBytes;
     const Bytes align = std::max<Bytes>(1, runtime.bufferAlignment);
     Bytes bestExtent = -1;
+    Bytes bestLive = -1;
     for (std::size_t i = 0; i < net.ops.size(); ++i) {
         const int t = static_cast<int>(i);
         Bytes live = 0;
@@ -217,8 +218,10 @@ void CostModel::planMemory(const Network& net, const RuntimeProfile& runtime, bo
         }
         report.layers[i].liveBytes = live;
         report.layers[i].arenaExtentBytes = extent;
-        if (extent > bestExtent) {
+        // The peak op: highest arena extent; among equal extents the one holding most bytes.
+        if (extent > bestExtent || (extent == bestExtent && live > bestLive)) {
             bestExtent = extent;
+            bestLive = live;
             report.peakLayer = t;
         }
     }

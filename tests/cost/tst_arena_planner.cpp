@@ -12,6 +12,7 @@ private Q_SLOTS:
     void residualKeptAliveAcrossBlock();
     void gapBeforeLaterBuffer();
     void sizesAreAligned();
+    void equalSizesLaterRequestFirst();
     void largestFirstIsNotOptimal();
     void randomPlansAreValid();
 };
@@ -33,9 +34,9 @@ void TestArenaPlanner::residualKeptAliveAcrossBlock() {
         {100, 4, 5}, // Y
     };
     const auto plan = planArena(withResidual, 1);
-    // Sorted E, D, X, P, Y: E@0, D@300 (E alive at op 2), X@600 (alive with both), P@0 (gap
-    // before D, E dead), Y@100 (above P, below X).
-    QCOMPARE(plan.offsets, (std::vector<Bytes>{600, 0, 300, 0, 100}));
+    // Equal sizes go later-request first, as in TFLM: D, E, Y, P, X. D@0, E@300 (meets D at
+    // op 2), Y@0, P@300 (meets D and Y), X@600 (alive with all of them).
+    QCOMPARE(plan.offsets, (std::vector<Bytes>{600, 300, 0, 300, 0}));
     QCOMPARE(plan.peakBytes, Bytes{700});
 
     auto withoutResidual = withResidual;
@@ -63,6 +64,14 @@ void TestArenaPlanner::sizesAreAligned() {
     QCOMPARE(plan.peakBytes, Bytes{48});
 }
 
+// TFLM (greedy_memory_planner.cc) fills its sort array from the tail and bubble-sorts it
+// stably: of two equal sizes, the buffer requested later gets the lower offset.
+void TestArenaPlanner::equalSizesLaterRequestFirst() {
+    const std::vector<BufferRequest> requests = {{100, 0, 1}, {100, 1, 2}};
+    const auto plan = planArena(requests, 1);
+    QCOMPARE(plan.offsets, (std::vector<Bytes>{100, 0}));
+}
+
 // Largest-first placement can leave a hole that a better order would avoid: TFLM's planner
 // is not optimal, and this one must reproduce it rather than improve on it.
 void TestArenaPlanner::largestFirstIsNotOptimal() {
@@ -73,8 +82,8 @@ void TestArenaPlanner::largestFirstIsNotOptimal() {
         {30, 0, 2}, // D
     };
     const auto plan = planArena(requests, 1);
-    // A@0; B meets A at op 3 -> B@70; C meets only B and fits below it -> C@0; D meets C
-    // and B: no 30-byte gap below 70 above C -> D@130.
+    // A@0; C (the later of the equal sizes) meets nothing placed -> C@0; B meets A and C ->
+    // B@70; D meets C and B: no 30-byte gap between C's end (60) and B (70) -> D@130.
     QCOMPARE(plan.offsets, (std::vector<Bytes>{0, 70, 0, 130}));
     QCOMPARE(plan.peakBytes, Bytes{160});
     // Placing D first at 0 and C at 30 would need only 150 bytes.
