@@ -201,29 +201,26 @@ void CostModel::planMemory(const Network& net, const RuntimeProfile& runtime, bo
 
     const ArenaPlan plan = planArena(buffers_, runtime.bufferAlignment);
     report.arenaBytes = plan.peakBytes;
+    // Per op: bytes of the buffers alive during it and the highest address they reach.
+    // Lifetimes are short (a residual spans a block), so walking each buffer's ops is cheap.
     const Bytes align = std::max<Bytes>(1, runtime.bufferAlignment);
-    Bytes bestExtent = -1;
-    Bytes bestLive = -1;
-    for (std::size_t i = 0; i < net.ops.size(); ++i) {
-        const int t = static_cast<int>(i);
-        Bytes live = 0;
-        Bytes extent = 0;
-        for (std::size_t b = 0; b < buffers_.size(); ++b) {
-            const auto& buf = buffers_[b];
-            if (buf.firstUse > t || buf.lastUse < t)
-                continue;
-            const Bytes size = (buf.size + align - 1) / align * align;
-            live += size;
-            extent = std::max(extent, plan.offsets[b] + size);
+    const int lastOp = static_cast<int>(net.ops.size()) - 1;
+    for (std::size_t b = 0; b < buffers_.size(); ++b) {
+        const auto& buf = buffers_[b];
+        const Bytes size = (buf.size + align - 1) / align * align;
+        for (int t = std::max(0, buf.firstUse); t <= std::min(buf.lastUse, lastOp); ++t) {
+            auto& L = report.layers[static_cast<std::size_t>(t)];
+            L.liveBytes += size;
+            L.arenaExtentBytes = std::max(L.arenaExtentBytes, plan.offsets[b] + size);
         }
-        report.layers[i].liveBytes = live;
-        report.layers[i].arenaExtentBytes = extent;
-        // The peak op: highest arena extent; among equal extents the one holding most bytes.
-        if (extent > bestExtent || (extent == bestExtent && live > bestLive)) {
-            bestExtent = extent;
-            bestLive = live;
+    }
+    // The peak op: highest arena extent; among equal extents the one holding most bytes.
+    for (int t = 0; t <= lastOp; ++t) {
+        const auto& L = report.layers[static_cast<std::size_t>(t)];
+        const auto* best = report.peakLayer >= 0 ? &report.layers[report.peakLayer] : nullptr;
+        if (!best || L.arenaExtentBytes > best->arenaExtentBytes ||
+            (L.arenaExtentBytes == best->arenaExtentBytes && L.liveBytes > best->liveBytes))
             report.peakLayer = t;
-        }
     }
     std::int64_t weightedOps = 0;
     for (const auto& op : net.ops)
