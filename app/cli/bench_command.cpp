@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/bench_cost.h"
+#include "cli/bench_data.h"
 
 namespace dnas::cli {
 
@@ -10,6 +11,7 @@ void addBenchCommands(CLI::App& parent, std::vector<Command>& commands) {
     auto* bench = parent.add_subcommand("bench", "Performance benchmarks (figures for the README)");
     bench->require_subcommand(1);
     commands.push_back(addBenchCostCommand(*bench));
+    commands.push_back(addBenchDataCommand(*bench));
 }
 
 } // namespace dnas::cli

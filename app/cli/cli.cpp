@@ -7,6 +7,7 @@
 #include "cli/bench_command.h"
 #include "cli/command.h"
 #include "cli/cost_command.h"
+#include "cli/data_command.h"
 #include "cli/mcus_command.h"
 #include "common/error.h"
 #include "common/torch_info.h"
@@ -22,6 +23,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     std::vector<Command> commands;
     commands.push_back(addCostCommand(app));
     commands.push_back(addMcusCommand(app));
+    addDataCommands(app, commands);
     addBenchCommands(app, commands);
 
     try {

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <cstddef>
+
+#include <torch/types.h>
+
+#include "data/image_set.h"
+
+namespace dnas {
+
+// Rows [begin, end) of an ImageSet as a float tensor (N, C, H, W) scaled to [-1, 1]
+// (x / 127.5 - 1, as the seed paper), channels in the set's order (RGB for evaluation sets).
+torch::Tensor imagesToTensor(const ImageSet& set, std::size_t begin, std::size_t end);
+// Labels of rows [begin, end) as int64 (N).
+torch::Tensor labelsToTensor(const ImageSet& set, std::size_t begin, std::size_t end);
+// Raw HWC uint8 images (N x H x W x C, e.g. from trainTransform) in the same layout and scale.
+torch::Tensor pixelsToTensor(const std::uint8_t* pixels, std::size_t count, int resolution,
+                             int channels);
+
+} // namespace dnas
