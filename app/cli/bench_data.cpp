@@ -118,20 +118,21 @@ Command addBenchDataCommand(CLI::App& bench) {
             cache.get(config, all); // fill
             long long batches = 0;
             double checksum = 0;
+            const std::size_t batch =
+                std::min<std::size_t>(static_cast<std::size_t>(o->batch), all.size());
             const auto start = Clock::now();
             double elapsed = 0;
             while (elapsed < o->seconds) {
                 const auto set = cache.get(config, all);
-                for (std::size_t b = 0; b + static_cast<std::size_t>(o->batch) <= set->rows();
-                     b += static_cast<std::size_t>(o->batch)) {
-                    const auto t = imagesToTensor(*set, b, b + static_cast<std::size_t>(o->batch));
+                for (std::size_t b = 0; b + batch <= set->rows(); b += batch) {
+                    const auto t = imagesToTensor(*set, b, b + batch);
                     checksum += t[0][0][0][0].item<double>();
                     ++batches;
                 }
                 elapsed = secondsSince(start);
             }
             const double warmBatches = static_cast<double>(batches) / elapsed;
-            const double warmImages = warmBatches * o->batch;
+            const double warmImages = warmBatches * static_cast<double>(batch);
             if (o->json) {
                 out << nlohmann::json{{"images", rowsAll},
                                       {"source_size", {o->width, o->height}},
@@ -141,7 +142,7 @@ Command addBenchDataCommand(CLI::App& bench) {
                                       {"cold_images_per_second", coldAll},
                                       {"warm_batches_per_second", warmBatches},
                                       {"warm_images_per_second", warmImages},
-                                      {"batch", o->batch},
+                                      {"batch", batch},
                                       {"warm_vs_cold", warmImages / coldAll},
                                       {"generate_seconds", generateSeconds},
                                       {"checksum", checksum}}
@@ -162,9 +163,8 @@ Command addBenchDataCommand(CLI::App& bench) {
             table.addRow({"cold: decode + resize, 1 thread (images)", fmt(coldOne)});
             table.addRow({"cold: decode + resize, " + std::to_string(cores) + " threads (images)",
                           fmt(coldAll)});
-            table.addRow(
-                {"warm: cached batches of " + std::to_string(o->batch) + " as float tensors",
-                 fmt(warmBatches)});
+            table.addRow({"warm: cached batches of " + std::to_string(batch) + " as float tensors",
+                          fmt(warmBatches)});
             table.addRow({"warm: images in those batches", fmt(warmImages)});
             table.print(out);
             char ratio[64];

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/image_fixtures.h"
 #include "support/temp_files.h"
 
 namespace {
@@ -48,6 +49,11 @@ private Q_SLOTS:
     void badInput();
     void malformedArchitectureNamesLineAndField();
     void benchCostReportsRate();
+    void dataInspectFolder();
+    void dataInspectFashionMnistBinary();
+    void dataInspectBadInput_data();
+    void dataInspectBadInput();
+    void benchDataReportsRates();
     void studioRunsHeadlessWithoutDisplay();
 
 private:
@@ -66,7 +72,13 @@ void TestCli::helpDescribesEveryOption_data() {
                                          "--mcu-file",      "--sram-budget", "--flash-budget",
                                          "--latency-budget"};
     QTest::addRow("mcus") << QStringList{"mcus", "--help"} << QStringList{"--json", "--mcu-file"};
-    QTest::addRow("bench") << QStringList{"bench", "--help"} << QStringList{"cost"};
+    QTest::addRow("bench") << QStringList{"bench", "--help"} << QStringList{"cost", "data"};
+    QTest::addRow("data inspect") << QStringList{"data", "inspect", "--help"}
+                                  << QStringList{"--json", "--format", "--images", "--holdout",
+                                                 "--decode"};
+    QTest::addRow("bench data") << QStringList{"bench", "data", "--help"}
+                                << QStringList{"--images",  "--resolution", "--batch",
+                                               "--seconds", "--json",       "--dir"};
     QTest::addRow("bench cost") << QStringList{"bench", "cost", "--help"}
                                 << QStringList{"--space",   "--mcu",  "--candidates",
                                                "--seconds", "--seed", "--json"};
@@ -245,6 +257,77 @@ void TestCli::benchCostReportsRate() {
     QVERIFY(j["estimations_per_second"].get<double>() > 0);
     QCOMPARE(j["measurements"].size(), std::size_t{4});
     QCOMPARE(j["threads"].get<int>(), 1);
+}
+
+void TestCli::dataInspectFolder() {
+    const std::filesystem::path root = dir_.filePath(QStringLiteral("folder_data")).toStdString();
+    for (int i = 0; i < 6; ++i)
+        fixtures::writeImage(root / "train" / std::to_string(i % 2) /
+                                 ("a" + std::to_string(i) + ".jpg"),
+                             fixtures::pattern(32, 24, i));
+    fixtures::writeImage(root / "test" / "1" / "t.jpg", fixtures::pattern(32, 24, 9));
+    fixtures::writeCorruptJpeg(root / "test" / "0" / "broken.jpg");
+    auto r = dnas({"data", "inspect", QString::fromStdString(root.string()), "--json", "--decode"});
+    QCOMPARE(r.exitCode, 0);
+    const auto j = parse(r.out);
+    QCOMPARE(j["format"].get<std::string>(), std::string("image-folders"));
+    QCOMPARE(j["classes"], nlohmann::json({"no_person", "person"}));
+    QCOMPARE(j["splits"]["train"]["count"].get<int>(), 6);
+    QCOMPARE(j["splits"]["train"]["per_class"]["person"].get<int>(), 3);
+    QCOMPARE(j["splits"]["test"]["count"].get<int>(), 2);
+    QCOMPARE(j["skipped"].size(), std::size_t{1}); // found by --decode
+    QVERIFY(j["skipped"][0]["file"].get<std::string>().ends_with("broken.jpg"));
+    for (const char* key : {"file", "line", "reason"})
+        QVERIFY(j["skipped"][0].contains(key));
+    r = dnas({"data", "inspect", QString::fromStdString(root.string())});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QStringLiteral("held out as validation")), qPrintable(r.out));
+}
+
+void TestCli::dataInspectFashionMnistBinary() {
+    const auto r = dnas({"data", "inspect", "fashion-mnist:binary", "--json"});
+    QCOMPARE(r.exitCode, 0);
+    const auto j = parse(r.out);
+    QCOMPARE(j["format"].get<std::string>(), std::string("idx"));
+    QVERIFY(j["stand_in"].get<bool>());
+    QCOMPARE(j["splits"]["train"]["count"].get<int>(), 60000);
+    QCOMPARE(j["splits"]["test"]["count"].get<int>(), 10000);
+    QCOMPARE(j["splits"]["train"]["per_class"]["person"].get<int>(), 30000);
+    QCOMPARE(j["splits"]["test"]["per_class"]["no_person"].get<int>(), 5000);
+    QCOMPARE(j["splits"]["validation"]["held_out_from"].get<std::string>(), std::string("train"));
+    const auto text = dnas({"data", "inspect", "fashion-mnist:binary"});
+    QVERIFY(text.out.contains(QStringLiteral("STAND-IN")));
+    QVERIFY(text.out.contains(QStringLiteral("60,000")));
+}
+
+void TestCli::dataInspectBadInput_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::addRow("missing path") << QStringList{"data", "inspect", "/nonexistent/data"}
+                                  << "no such file or folder";
+    QTest::addRow("unknown format")
+        << QStringList{"data", "inspect", "/tmp", "--format", "tfrecord"}
+        << "unknown dataset format";
+    QTest::addRow("no dataset") << QStringList{"data", "inspect"} << "dataset is required";
+}
+
+void TestCli::dataInspectBadInput() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const auto r = dnas(args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+}
+
+void TestCli::benchDataReportsRates() {
+    const QString folder = dir_.filePath(QStringLiteral("bench_images"));
+    const auto r = dnas({"bench", "data", "--images", "40", "--resolution", "32", "--seconds",
+                         "0.05", "--dir", folder, "--json"});
+    QCOMPARE(r.exitCode, 0);
+    const auto j = parse(r.out);
+    QCOMPARE(j["images"].get<int>(), 40);
+    QVERIFY(j["cold_images_per_second"].get<double>() > 0);
+    QVERIFY(j["warm_batches_per_second"].get<double>() > 0);
 }
 
 void TestCli::studioRunsHeadlessWithoutDisplay() {
