@@ -130,7 +130,7 @@ void Dataset::computeFingerprint() {
     for (const auto& c : classes)
         h = fnv1a(c, h);
     for (const auto& s : samples) {
-        h = fnv1a(images->key(s.image), h);
+        h = fnv1a(images->stableKey(s.image), h);
         const char meta[3] = {static_cast<char>(s.label), static_cast<char>(s.split),
                               static_cast<char>(s.heldOut)};
         h = fnv1a(std::string_view(meta, 3), h);

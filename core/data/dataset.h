@@ -48,7 +48,7 @@ public:
     std::shared_ptr<const ImageSource> images;
     bool grayImages = false;      // every image is gray at the source (IDX files)
     double validationHoldout = 0; // fraction of train held out when the source has no validation
-    std::string fingerprint;      // identifies format, classes, samples and labels
+    std::string fingerprint; // format, classes, samples (stable keys) and labels; not the location
 
     // Sample indices of a split as used: Train excludes held-out samples, Validation
     // includes them.
@@ -64,7 +64,8 @@ public:
     std::vector<std::size_t> subset(Split split, std::size_t n, std::uint64_t seed) const;
 
     // Marks a deterministic `fraction` of the source's train split as validation (by a hash of
-    // each image's key, so the choice does not depend on order); no-op when the source has a
+    // each image's stable key, so the choice depends neither on order nor on where the
+    // dataset folder is); no-op when the source has a
     // validation split. Recomputes the fingerprint.
     void holdOutValidation(double fraction);
     void computeFingerprint();

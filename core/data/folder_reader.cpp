@@ -153,7 +153,7 @@ Dataset readImageFolders(const std::filesystem::path& root, bool checkImages) {
     if (!splitLayout)
         ds.note = "no split folders: split by a hash of each image's path (80 % train, 10 % "
                   "validation, 10 % test)";
-    ds.images = std::make_shared<FileImageSource>(std::move(paths));
+    ds.images = std::make_shared<FileImageSource>(std::move(paths), root);
     return ds;
 }
 

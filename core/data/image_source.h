@@ -16,8 +16,11 @@ public:
     // Item `i` as 8-bit pixels, 1 channel (gray) or 3 (BGR, OpenCV's order). Throws
     // ImageDecodeError when the item cannot be decoded.
     virtual cv::Mat load(std::size_t i) const = 0;
-    // A stable name for item `i`: its path, or "<file> record N". Used in messages and hashes.
+    // A name for item `i` in messages: its path, or "<file> record N".
     virtual std::string key(std::size_t i) const = 0;
+    // A name that does not change when the dataset folder moves (a path relative to the
+    // dataset's root): what deterministic splits and fingerprints hash.
+    virtual std::string stableKey(std::size_t i) const { return key(i); }
 };
 
 } // namespace dnas

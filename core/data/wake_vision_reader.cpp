@@ -193,7 +193,7 @@ Dataset readWakeVisionCsv(const std::vector<std::filesystem::path>& csvFiles,
         f.resize(ds.flagNames.size(), -1);
         ds.flags.insert(ds.flags.end(), f.begin(), f.end());
     }
-    ds.images = std::make_shared<FileImageSource>(std::move(paths));
+    ds.images = std::make_shared<FileImageSource>(std::move(paths), imageDir);
     return ds;
 }
 

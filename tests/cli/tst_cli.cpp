@@ -261,7 +261,7 @@ void TestCli::benchCostReportsRate() {
 
 void TestCli::dataInspectFolder() {
     const std::filesystem::path root = dir_.filePath(QStringLiteral("folder_data")).toStdString();
-    for (int i = 0; i < 6; ++i)
+    for (int i = 0; i < 40; ++i)
         fixtures::writeImage(root / "train" / std::to_string(i % 2) /
                                  ("a" + std::to_string(i) + ".jpg"),
                              fixtures::pattern(32, 24, i));
@@ -272,8 +272,10 @@ void TestCli::dataInspectFolder() {
     const auto j = parse(r.out);
     QCOMPARE(j["format"].get<std::string>(), std::string("image-folders"));
     QCOMPARE(j["classes"], nlohmann::json({"no_person", "person"}));
-    QCOMPARE(j["splits"]["train"]["count"].get<int>(), 6);
-    QCOMPARE(j["splits"]["train"]["per_class"]["person"].get<int>(), 3);
+    QCOMPARE(j["splits"]["train"]["count"].get<int>(), 40);
+    QCOMPARE(j["splits"]["train"]["per_class"]["person"].get<int>(), 20);
+    // 10 % held out by a hash of the relative path: the same wherever the folder is.
+    QCOMPARE(j["splits"]["train"]["held_out_as_validation"].get<int>(), 4);
     QCOMPARE(j["splits"]["test"]["count"].get<int>(), 2);
     QCOMPARE(j["skipped"].size(), std::size_t{1}); // found by --decode
     QVERIFY(j["skipped"][0]["file"].get<std::string>().ends_with("broken.jpg"));
