@@ -120,7 +120,7 @@ void Dataset::holdOutValidation(double fraction) {
         for (auto& s : samples)
             if (s.split == Split::Train)
                 s.heldOut =
-                    fnv1a(images->key(s.image), 0x9e3779b97f4a7c15ULL) % 1000000 < threshold;
+                    fnv1a(images->stableKey(s.image), 0x9e3779b97f4a7c15ULL) % 1000000 < threshold;
     }
     computeFingerprint();
 }
