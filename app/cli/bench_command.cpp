@@ -4,6 +4,7 @@
 
 #include "cli/bench_cost.h"
 #include "cli/bench_data.h"
+#include "cli/bench_fidelity.h"
 
 namespace dnas::cli {
 
@@ -12,6 +13,7 @@ void addBenchCommands(CLI::App& parent, std::vector<Command>& commands) {
     bench->require_subcommand(1);
     commands.push_back(addBenchCostCommand(*bench));
     commands.push_back(addBenchDataCommand(*bench));
+    commands.push_back(addBenchFidelityCommand(*bench));
 }
 
 } // namespace dnas::cli

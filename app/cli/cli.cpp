@@ -9,6 +9,7 @@
 #include "cli/cost_command.h"
 #include "cli/data_command.h"
 #include "cli/mcus_command.h"
+#include "cli/train_command.h"
 #include "common/error.h"
 #include "common/torch_info.h"
 
@@ -24,6 +25,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     commands.push_back(addCostCommand(app));
     commands.push_back(addMcusCommand(app));
     addDataCommands(app, commands);
+    addSupernetCommands(app, commands);
     addBenchCommands(app, commands);
 
     try {

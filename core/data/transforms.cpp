@@ -61,8 +61,7 @@ void evalTransform(const cv::Mat& image, const DataConfig& config, std::uint8_t*
     convertColour(resized(centre), config.colour, out);
 }
 
-void trainTransform(const cv::Mat& image, const DataConfig& config, Rng& rng, std::uint8_t* out,
-                    const TrainAugment& augment) {
+cv::Mat randomCropAndFlip(const cv::Mat& image, Rng& rng, const TrainAugment& augment) {
     const double area = static_cast<double>(image.rows) * image.cols;
     cv::Rect crop;
     for (int attempt = 0; attempt < 10 && crop.empty(); ++attempt) {
@@ -85,9 +84,14 @@ void trainTransform(const cv::Mat& image, const DataConfig& config, Rng& rng, st
     if (rng.chance(augment.flipProbability)) {
         cv::Mat flipped;
         cv::flip(patch, flipped, 1);
-        patch = flipped;
+        return flipped;
     }
-    resizeAndConvert(patch, config, out);
+    return patch;
+}
+
+void trainTransform(const cv::Mat& image, const DataConfig& config, Rng& rng, std::uint8_t* out,
+                    const TrainAugment& augment) {
+    resizeAndConvert(randomCropAndFlip(image, rng, augment), config, out);
 }
 
 } // namespace dnas

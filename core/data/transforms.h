@@ -37,6 +37,10 @@ struct TrainAugment {
 void trainTransform(const cv::Mat& image, const DataConfig& config, Rng& rng, std::uint8_t* out,
                     const TrainAugment& augment = {});
 
+// The random part of trainTransform(): the cropped (and maybe flipped) patch, to be resized
+// to several data configurations (the sandwich rule's subnets see the same patch).
+cv::Mat randomCropAndFlip(const cv::Mat& image, Rng& rng, const TrainAugment& augment = {});
+
 // Square crop resized to resolution x resolution and converted to the colour mode.
 void resizeAndConvert(const cv::Mat& crop, const DataConfig& config, std::uint8_t* out);
 

@@ -110,6 +110,23 @@ SupernetImpl::SupernetImpl(SearchSpace space, int classes)
     }
 }
 
+void SupernetImpl::initialize(std::uint64_t seed) {
+    torch::manual_seed(static_cast<std::int64_t>(seed));
+    torch::NoGradGuard noGrad;
+    for (auto& module : modules(/*include_self=*/false)) {
+        if (auto* conv = dynamic_cast<ElasticConvBnImpl*>(module.get())) {
+            torch::nn::init::kaiming_normal_(conv->weight, 0.0, torch::kFanOut, torch::kReLU);
+            conv->gamma.fill_(1.0);
+            conv->beta.zero_();
+            conv->runningMean.zero_();
+            conv->runningVar.fill_(1.0);
+        } else if (auto* exit = dynamic_cast<ExitHeadImpl*>(module.get())) {
+            exit->fcWeight.normal_(0.0, 0.01);
+            exit->fcBias.zero_();
+        }
+    }
+}
+
 std::size_t SupernetImpl::exitStage(const Candidate& candidate) {
     std::size_t last = 0;
     for (std::size_t s = 0; s < candidate.arch.depths.size(); ++s)

@@ -56,6 +56,9 @@ public:
 
     const SearchSpace& space() const { return space_; }
     int classes() const { return classes_; }
+    // Re-draws every weight from `seed` (Kaiming-normal convolutions, unit batch norm, small
+    // classifier weights) and resets the batch-norm statistics: same seed, same network.
+    void initialize(std::uint64_t seed);
     // Stage whose exit serves a candidate: the last stage with a non-zero depth.
     static std::size_t exitStage(const Candidate& candidate);
 

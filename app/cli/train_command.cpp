@@ -1,0 +1,339 @@
+#include "cli/train_command.h"
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "cli/progress_printer.h"
+#include "common/error.h"
+#include "common/json_document.h"
+#include "common/json_reader.h"
+#include "common/rng.h"
+#include "data/dataset_loader.h"
+#include "data/image_cache.h"
+#include "eval/evaluator.h"
+#include "supernet/checkpoint.h"
+#include "train/supernet_trainer.h"
+
+namespace dnas::cli {
+namespace {
+
+std::atomic<bool> gInterrupted{false};
+
+extern "C" void onInterrupt(int) {
+    gInterrupted.store(true);
+}
+
+struct DataArgs {
+    std::string dataset = "fashion-mnist";
+    std::string images;
+    double holdout = 0.1;
+    double cacheGb = 2;
+
+    void add(CLI::App* app, bool required) {
+        auto* opt = app->add_option("--dataset", dataset,
+                                    "Dataset: fashion-mnist, fashion-mnist:binary, or a folder/CSV "
+                                    "(see `dnas data inspect`)");
+        if (required)
+            opt->required();
+        else
+            opt->capture_default_str();
+        app->add_option("--images", images, "Wake Vision CSVs: folder with the images");
+        app->add_option("--holdout", holdout,
+                        "Share of train held out as validation when the dataset has none")
+            ->capture_default_str()
+            ->check(CLI::Range(0.0, 0.9));
+        app->add_option("--cache-gb", cacheGb, "Memory budget of the image cache in GiB")
+            ->capture_default_str()
+            ->check(CLI::Range(0.05, 1024.0));
+    }
+
+    std::shared_ptr<Dataset> load() const {
+        DatasetOptions options;
+        options.imageDir = images;
+        options.validationHoldout = holdout;
+        return loadDataset(dataset, options);
+    }
+
+    ImageCache::Options cacheOptions() const {
+        ImageCache::Options o;
+        o.memoryBudgetBytes = static_cast<Bytes>(cacheGb * 1024 * 1024 * 1024);
+        return o;
+    }
+};
+
+class TerminalTrainObserver : public TrainObserver {
+public:
+    TerminalTrainObserver(ProgressPrinter& printer, std::stop_source& stop)
+        : printer_(printer)
+        , stop_(stop) {}
+
+    void onProgress(const TrainProgress& p) override {
+        if (gInterrupted.load() && !stop_.stop_requested()) {
+            printer_.log("interrupted: saving a checkpoint (resume with --resume)");
+            stop_.request_stop();
+        }
+        char line[200];
+        std::snprintf(line, sizeof line,
+                      "step %lld/%lld  epoch %d  loss %.4f  lr %.4f  %.0f img/s  ETA %s", p.step,
+                      p.totalSteps, p.epoch + 1, p.loss, p.learningRate, p.imagesPerSecond,
+                      ProgressPrinter::duration(p.etaSeconds).c_str());
+        printer_.update(line, p.step == p.totalSteps);
+    }
+    void onLog(const std::string& text) override { printer_.log(text); }
+
+private:
+    ProgressPrinter& printer_;
+    std::stop_source& stop_;
+};
+
+std::vector<Candidate> readCandidates(const std::string& file, const SearchSpace& space) {
+    const auto doc = JsonDocument::fromFile(file);
+    JsonReader reader(doc);
+    std::vector<Candidate> out;
+    const auto& root = doc.root();
+    if (root.is_object() && root.contains("candidates")) {
+        const auto* list = reader.array(root, "", "candidates", Presence::Required);
+        for (std::size_t i = 0; list && i < list->size(); ++i) {
+            const auto path = JsonReader::index("candidates", i);
+            const auto& item = (*list)[i];
+            // Accept both {"candidate": {...}} (our eval output) and a bare candidate.
+            const bool wrapped = item.is_object() && item.contains("candidate");
+            if (auto c = readCandidate(reader, wrapped ? item["candidate"] : item,
+                                       wrapped ? JsonReader::key(path, "candidate") : path))
+                out.push_back(*c);
+        }
+    } else if (auto c = readCandidate(reader, root, "")) {
+        out.push_back(*c);
+    }
+    for (std::size_t i = 0; i < out.size(); ++i)
+        for (const auto& problem : space.check(out[i]))
+            reader.problem(root.contains("candidates") ? JsonReader::index("candidates", i) : "",
+                           "not in search space '" + space.name + "': " + problem);
+    reader.throwIfProblems();
+    if (out.empty())
+        throw InputError({{file, 0, {}, "no candidate in the file"}});
+    return out;
+}
+
+} // namespace
+
+void addSupernetCommands(CLI::App& parent, std::vector<Command>& commands) {
+    // ---- dnas train-supernet ------------------------------------------------------------
+    {
+        struct Args {
+            DataArgs data;
+            std::string space = "demo";
+            std::string out;
+            TrainOptions train;
+            int threads = 0;
+            bool evaluate = true;
+        };
+        auto a = std::make_shared<Args>();
+        auto* app = parent.add_subcommand("train-supernet",
+                                          "Train one weight-sharing supernet for every data "
+                                          "configuration and architecture of a space");
+        a->data.add(app, false);
+        app->add_option("--space", a->space, "Search-space preset (default, paper, demo) or file")
+            ->capture_default_str();
+        app->add_option("--out", a->out, "Checkpoint file to write (and to resume from)")
+            ->required();
+        app->add_option("--epochs", a->train.epochs, "Passes over the training images");
+        app->add_option("--max-steps", a->train.maxSteps,
+                        "Optimiser steps (with --epochs: the smaller)");
+        app->add_option("--train-subset", a->train.trainSubset,
+                        "Train on a stratified subset of this many images");
+        app->add_option("--batch-size", a->train.batchSize, "Images per step and subnet")
+            ->capture_default_str()
+            ->check(CLI::Range(1, 100000));
+        app->add_option("--optimizer", a->train.optimizer, "sgd (Nesterov momentum) or adamw")
+            ->capture_default_str();
+        app->add_option("--learning-rate", a->train.learningRate,
+                        "Peak learning rate (default 0.1 for sgd, 0.002 for adamw)");
+        app->add_option("--warmup-steps", a->train.warmupSteps,
+                        "Linear warm-up steps before the cosine decay")
+            ->capture_default_str();
+        app->add_option("--label-smoothing", a->train.labelSmoothing,
+                        "Label smoothing of the largest subnet's loss")
+            ->capture_default_str()
+            ->check(CLI::Range(0.0, 0.5));
+        app->add_option("--random-subnets", a->train.randomSubnets,
+                        "Random subnets per step besides the largest and smallest")
+            ->capture_default_str()
+            ->check(CLI::Range(0, 16));
+        app->add_option("--seed", a->train.seed, "Random seed")->capture_default_str();
+        app->add_option("--checkpoint-seconds", a->train.checkpointSeconds,
+                        "Seconds between checkpoints")
+            ->capture_default_str();
+        app->add_option("--threads", a->threads, "LibTorch threads (default: all cores)");
+        app->add_flag("--resume", a->train.resume, "Continue the run saved in --out");
+        app->add_flag("!--no-eval", a->evaluate,
+                      "Skip scoring the largest and smallest subnets at the end");
+        commands.push_back(
+            {app, [a](std::ostream& out, std::ostream& err) {
+                 if (a->train.resume && !std::filesystem::exists(a->out))
+                     throw InputError("--resume",
+                                      "nothing to resume: " + a->out + " does not exist");
+                 if (a->threads > 0)
+                     torch::set_num_threads(a->threads);
+                 const auto space = SearchSpace::load(a->space);
+                 const auto dataset = a->data.load();
+                 out << "dataset " << dataset->name << ": " << dataset->count(Split::Train)
+                     << " train / " << dataset->count(Split::Validation) << " validation images, "
+                     << dataset->classes.size() << " classes"
+                     << (dataset->standIn ? " (stand-in)" : "") << "\nspace " << space.name << ": "
+                     << space.cardinality() << " candidates\n";
+                 ImageCache cache(dataset, a->data.cacheOptions());
+                 a->train.checkpoint = a->out;
+                 Supernet supernet(space, static_cast<int>(dataset->classes.size()));
+                 SupernetTrainer trainer(supernet, dataset, cache, a->train);
+                 std::stop_source stop;
+                 ProgressPrinter printer(err, isatty(2) != 0);
+                 TerminalTrainObserver observer(printer, stop);
+                 gInterrupted = false;
+                 auto previous = std::signal(SIGINT, onInterrupt);
+                 const auto result = trainer.run(observer, stop.get_token());
+                 std::signal(SIGINT, previous);
+                 printer.finish();
+                 out << (result.stopped ? "stopped" : "trained") << " after " << result.steps
+                     << " steps in " << ProgressPrinter::duration(result.seconds) << ", loss "
+                     << result.finalLoss << "; checkpoint " << a->out << "\n";
+                 if (a->evaluate && !result.stopped) {
+                     EvalOptions eo;
+                     eo.valSubset = std::min<std::size_t>(2000, dataset->count(Split::Validation));
+                     Evaluator evaluator(supernet, dataset, cache, eo);
+                     for (const auto& [name, c] : {std::pair{"largest", space.largest()},
+                                                   std::pair{"smallest", space.smallest()}}) {
+                         const auto r = evaluator.evaluate(c);
+                         char line[160];
+                         std::snprintf(line, sizeof line,
+                                       "%-8s subnet (%d px %s, width %.2f): validation accuracy "
+                                       "%.4f on %zu images\n",
+                                       name, c.data.resolution,
+                                       std::string(toString(c.data.colour)).c_str(), c.arch.width,
+                                       r.metrics.accuracy, r.metrics.samples);
+                         out << line;
+                     }
+                 }
+                 return result.stopped ? 130 : 0;
+             }});
+    }
+
+    // ---- dnas eval -------------------------------------------------------------------------
+    {
+        struct Args {
+            DataArgs data;
+            std::string supernet;
+            std::string candidates;
+            int sample = 0;
+            std::string evaluator = "bn";
+            std::string split = "validation";
+            EvalOptions eval;
+            bool json = false;
+        };
+        auto a = std::make_shared<Args>();
+        auto* app =
+            parent.add_subcommand("eval", "Score candidates with weights from a trained supernet");
+        a->data.add(app, false);
+        app->add_option("--supernet", a->supernet, "Supernet checkpoint (from train-supernet)")
+            ->required();
+        auto* file = app->add_option(
+            "--candidate", a->candidates,
+            "Candidate JSON file: one candidate or {\"candidates\": [...]} (README 'Candidates')");
+        auto* sample = app->add_option("--sample", a->sample,
+                                       "Score this many candidates sampled from the space")
+                           ->check(CLI::Range(1, 100000));
+        file->excludes(sample);
+        app->add_option("--evaluator", a->evaluator,
+                        "bn (batch-norm recalibration, default), finetune (the paper's), scratch "
+                        "(train from scratch)")
+            ->capture_default_str();
+        app->add_option("--val-subset", a->eval.valSubset,
+                        "Validate on a stratified subset of this many images");
+        app->add_option("--calibration-images", a->eval.calibrationImages,
+                        "Training images for batch-norm recalibration")
+            ->capture_default_str();
+        app->add_option("--finetune-steps", a->eval.finetuneSteps,
+                        "Steps of the finetune evaluator")
+            ->capture_default_str();
+        app->add_option("--scratch-epochs", a->eval.scratchEpochs,
+                        "Epochs of the scratch evaluator")
+            ->capture_default_str();
+        app->add_option("--train-subset", a->eval.trainSubset,
+                        "finetune/scratch: train on a subset of this many images");
+        app->add_option("--split", a->split, "validation (for selection) or test (for reporting)")
+            ->capture_default_str();
+        app->add_option("--seed", a->eval.seed, "Random seed (sampling, subsets)")
+            ->capture_default_str();
+        app->add_flag("--json", a->json,
+                      "Print {\"candidates\": [{candidate, accuracy, seconds, metrics}]}");
+        commands.push_back(
+            {app, [a, file, sample](std::ostream& out, std::ostream&) {
+                 if (file->count() == 0 && sample->count() == 0)
+                     throw InputError("--candidate", "give --candidate FILE or --sample K");
+                 const auto kind = parseEvaluatorKind(a->evaluator);
+                 if (!kind)
+                     throw InputError("--evaluator", "unknown evaluator '" + a->evaluator +
+                                                         "' (use bn, finetune or scratch)");
+                 const auto split = parseSplit(a->split);
+                 if (!split || *split == Split::Train)
+                     throw InputError("--split", "use validation or test");
+                 a->eval.kind = *kind;
+                 a->eval.split = *split;
+                 auto loaded = loadCheckpoint(a->supernet);
+                 const auto space = SearchSpace::fromDocument(
+                     JsonDocument::fromText(loaded.meta.space.dump(), a->supernet + " (space)"));
+                 if (a->data.dataset == "fashion-mnist" &&
+                     loaded.meta.datasetName != "fashion-mnist")
+                     a->data.dataset = loaded.meta.datasetName; // default: the checkpoint's dataset
+                 const auto dataset = a->data.load();
+                 checkCheckpointMatches(loaded.meta, a->supernet, space, *dataset);
+                 std::vector<Candidate> candidates;
+                 if (!a->candidates.empty()) {
+                     candidates = readCandidates(a->candidates, space);
+                 } else {
+                     Rng rng(a->eval.seed);
+                     for (int i = 0; i < a->sample; ++i)
+                         candidates.push_back(space.sample(rng));
+                 }
+                 ImageCache cache(dataset, a->data.cacheOptions());
+                 loaded.supernet->eval();
+                 Evaluator evaluator(loaded.supernet, dataset, cache, a->eval);
+                 nlohmann::json results = nlohmann::json::array();
+                 for (const auto& c : candidates) {
+                     const auto r = evaluator.evaluate(c);
+                     results.push_back({{"candidate", c},
+                                        {"accuracy", r.metrics.accuracy},
+                                        {"seconds", r.seconds},
+                                        {"metrics", r.metrics}});
+                     if (!a->json) {
+                         char line[200];
+                         std::snprintf(line, sizeof line, "%3zu  %3d px %-9s width %.2f depths",
+                                       results.size(), c.data.resolution,
+                                       std::string(toString(c.data.colour)).c_str(), c.arch.width);
+                         out << line;
+                         for (int d : c.arch.depths)
+                             out << ' ' << d;
+                         std::snprintf(line, sizeof line, "   accuracy %.4f  (%.2f s)\n",
+                                       r.metrics.accuracy, r.seconds);
+                         out << line;
+                     }
+                 }
+                 if (a->json)
+                     out << nlohmann::json{{"evaluator", toString(*kind)},
+                                           {"split", toString(*split)},
+                                           {"supernet", a->supernet},
+                                           {"candidates", results}}
+                                .dump(2)
+                         << '\n';
+                 return 0;
+             }});
+    }
+}
+
+} // namespace dnas::cli

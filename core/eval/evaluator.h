@@ -1,0 +1,87 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "data/dataset.h"
+#include "space/genome.h"
+#include "supernet/static_net.h"
+#include "supernet/supernet.h"
+
+namespace dnas {
+
+class Dataset;
+class ImageCache;
+
+enum class EvaluatorKind {
+    BatchNorm, // ours: recalibrate batch norm on training images, then validate (default)
+    Finetune,  // the seed paper's: fine-tune a copy for some steps, then validate
+    Scratch,   // the prior method's: train the static subnet from scratch, then validate
+};
+
+std::string_view toString(EvaluatorKind kind);
+std::optional<EvaluatorKind> parseEvaluatorKind(std::string_view text);
+
+struct EvalOptions {
+    EvaluatorKind kind = EvaluatorKind::BatchNorm;
+    std::size_t calibrationImages = 500; // batch-norm recalibration (training images)
+    std::size_t valSubset = 0;           // validate on a stratified subset (0: the whole split)
+    Split split = Split::Validation;     // the test split only for reporting
+    int batchSize = 256;
+    int finetuneSteps = 100;     // Finetune: steps of SGD at the candidate's configuration
+    int scratchEpochs = 3;       // Scratch: epochs over the training images
+    std::size_t trainSubset = 0; // Finetune/Scratch: train on a subset (0: all)
+    int trainBatchSize = 64;
+    double learningRate = 0.05;
+    std::uint64_t seed = 0;
+};
+
+// Accuracy as a fraction; per-class accuracy; for binary tasks precision, recall and F1 of
+// the positive class (label 1: person).
+struct Metrics {
+    double accuracy = 0;
+    std::vector<double> perClassAccuracy;
+    double precision = 0;
+    double recall = 0;
+    double f1 = 0;
+    std::size_t samples = 0;
+};
+
+struct EvalResult {
+    Candidate candidate;
+    Metrics metrics;
+    double seconds = 0;
+};
+
+void to_json(nlohmann::json& j, const Metrics& m);
+
+// Scores candidates on the validation split. Works on an extracted copy of each subnet, so the
+// supernet's weights and statistics are never modified. Not thread-safe: one per thread.
+class Evaluator {
+public:
+    Evaluator(Supernet supernet, std::shared_ptr<const Dataset> dataset, ImageCache& cache,
+              EvalOptions options);
+    EvalResult evaluate(const Candidate& candidate);
+
+    // Accuracy of an already built network at a data configuration (used by all three kinds).
+    Metrics validate(StaticNetImpl& net, const DataConfig& config);
+    // Plain SGD training of a static network at a data configuration.
+    void train(StaticNetImpl& net, const DataConfig& config, long long steps);
+
+private:
+    void recalibrateBatchNorm(StaticNetImpl& net, const DataConfig& config);
+
+    Supernet supernet_;
+    std::shared_ptr<const Dataset> dataset_;
+    ImageCache& cache_;
+    EvalOptions options_;
+    std::vector<std::size_t> validationIndices_;
+    std::vector<std::size_t> calibrationIndices_;
+    std::vector<std::size_t> trainIndices_;
+};
+
+} // namespace dnas

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "supernet/supernet.h"
+
+namespace torch::optim {
+class Optimizer;
+}
+
+namespace dnas {
+
+class Dataset;
+
+// What a supernet checkpoint records besides the weights: the search space it serves, the
+// dataset it was trained on, and where training stood.
+struct CheckpointMeta {
+    int schemaVersion = 1;
+    nlohmann::json space; // SearchSpace::toJson()
+    int classes = 0;
+    std::string datasetName;
+    std::string datasetFingerprint;
+    long long step = 0;       // optimiser steps done
+    long long totalSteps = 0; // steps planned
+    std::uint64_t seed = 0;
+    nlohmann::json training; // the training options, for the record and for --resume
+};
+
+void to_json(nlohmann::json& j, const CheckpointMeta& m);
+CheckpointMeta checkpointMetaFromJson(const nlohmann::json& j, const std::string& origin);
+
+// Writes weights, batch-norm statistics, metadata and (optionally) the optimiser state to
+// `path` atomically (a temporary file renamed over it), so a killed run never leaves a
+// half-written checkpoint. Throws std::runtime_error when the file cannot be written.
+void saveCheckpoint(const std::filesystem::path& path, SupernetImpl& supernet,
+                    const CheckpointMeta& meta, torch::optim::Optimizer* optimizer = nullptr);
+
+struct LoadedSupernet {
+    Supernet supernet{nullptr};
+    CheckpointMeta meta;
+};
+
+// Reads a checkpoint; throws InputError naming the file when it is missing or not a DNAS
+// Studio supernet checkpoint.
+LoadedSupernet loadCheckpoint(const std::filesystem::path& path);
+// Restores the optimiser state saved with the checkpoint (false when it has none).
+bool loadOptimizerState(const std::filesystem::path& path, torch::optim::Optimizer& optimizer);
+
+// Refuses (InputError naming both) a checkpoint trained for another search space or on
+// another dataset than the ones given.
+void checkCheckpointMatches(const CheckpointMeta& meta, const std::filesystem::path& path,
+                            const SearchSpace& space, const Dataset& dataset);
+
+} // namespace dnas

@@ -1,0 +1,267 @@
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "common/error.h"
+#include "common/json_document.h"
+#include "common/rng.h"
+#include "data/dataset_loader.h"
+#include "data/image_cache.h"
+#include "eval/evaluator.h"
+#include "supernet/checkpoint.h"
+#include "support/image_fixtures.h"
+#include "train/supernet_trainer.h"
+
+using namespace dnas;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kTinySpace = R"({
+  "schema_version": 1, "name": "tiny",
+  "data": {"resolutions": [12, 16], "colours": ["rgb", "grayscale"]},
+  "width": {"values": [0.25, 0.5], "rounding": "make_divisible_8"},
+  "stem": {"channels": 16, "kernel": 3, "stride": 2},
+  "stages": [
+    {"channels": 16, "stride": 1, "depth": [1, 1], "expansions": [1], "kernels": [3]},
+    {"channels": 24, "stride": 2, "depth": [1, 2], "expansions": [2, 3], "kernels": [3, 5]},
+    {"channels": 32, "stride": 1, "depth": [0, 1], "expansions": [2], "kernels": [3]}
+  ],
+  "head": {"last_channels": 32, "last_conv": "always"}
+})";
+
+SearchSpace tinySpace() {
+    return SearchSpace::fromDocument(JsonDocument::fromText(kTinySpace, "tiny"));
+}
+
+// Two classes a small network can learn quickly: a bright square in the centre (1) or in a
+// corner (0), on noise; real PNG files decoded by OpenCV.
+fs::path writeSquares(const fs::path& root) {
+    cv::RNG rng(3);
+    for (const char* split : {"train", "val"}) {
+        const int n = std::string(split) == "train" ? 96 : 40;
+        for (int i = 0; i < n; ++i) {
+            cv::Mat img(20, 20, CV_8UC3);
+            rng.fill(img, cv::RNG::UNIFORM, 0, 90);
+            const int cls = i % 2;
+            const cv::Point at =
+                cls ? cv::Point(6, 6) : cv::Point(rng.uniform(0, 2) * 12, rng.uniform(0, 2) * 12);
+            img(cv::Rect(at.x, at.y, 8, 8)).setTo(cv::Scalar(40, 220, 250));
+            fixtures::writeImage(root / split / std::to_string(cls) / (std::to_string(i) + ".png"),
+                                 img);
+        }
+    }
+    return root;
+}
+
+std::map<std::string, torch::Tensor> snapshot(torch::nn::Module& m) {
+    std::map<std::string, torch::Tensor> out;
+    for (const auto& p : m.named_parameters())
+        out[p.key()] = p.value().clone();
+    for (const auto& b : m.named_buffers())
+        out[b.key()] = b.value().clone();
+    return out;
+}
+
+bool sameState(torch::nn::Module& m, const std::map<std::string, torch::Tensor>& before) {
+    for (const auto& p : m.named_parameters())
+        if (!torch::equal(p.value(), before.at(p.key())))
+            return false;
+    for (const auto& b : m.named_buffers())
+        if (!torch::equal(b.value(), before.at(b.key())))
+            return false;
+    return true;
+}
+
+class Recorder : public TrainObserver {
+public:
+    std::vector<double> losses;
+    void onProgress(const TrainProgress& p) override { losses.push_back(p.loss); }
+};
+
+} // namespace
+
+class TestTraining : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void trainingLowersTheLoss();
+    void checkpointRoundTrip();
+    void resumeGivesTheSameWeights();
+    void mismatchedCheckpointIsRefused();
+    void notACheckpoint();
+    void evaluatorsLeaveTheSupernetUntouched();
+
+private:
+    QTemporaryDir dir_;
+    std::shared_ptr<Dataset> dataset_;
+};
+
+void TestTraining::initTestCase() {
+    torch::set_num_threads(1); // bit-for-bit reproducible training for the resume test
+    dataset_ =
+        loadDataset(writeSquares(fs::path(dir_.path().toStdString()) / "squares").string(), {});
+}
+
+void TestTraining::trainingLowersTheLoss() {
+    ImageCache cache(dataset_, {});
+    TrainOptions o;
+    o.maxSteps = 60;
+    o.batchSize = 16;
+    o.warmupSteps = 5;
+    o.learningRate = 0.05;
+    o.seed = 1;
+    Supernet net(tinySpace(), 2);
+    SupernetTrainer trainer(net, dataset_, cache, o);
+    Recorder recorder;
+    const auto result = trainer.run(recorder);
+    QCOMPARE(result.steps, 60LL);
+    QCOMPARE(recorder.losses.size(), std::size_t{60});
+    QVERIFY2(recorder.losses.back() < 0.8 * recorder.losses.front(),
+             qPrintable(QStringLiteral("loss %1 -> %2")
+                            .arg(recorder.losses.front())
+                            .arg(recorder.losses.back())));
+    // The learned task is visible through the evaluator too.
+    EvalOptions eo;
+    eo.calibrationImages = 64;
+    Evaluator evaluator(net, dataset_, cache, eo);
+    const auto r = evaluator.evaluate(tinySpace().largest());
+    QVERIFY2(r.metrics.accuracy > 0.7, qPrintable(QString::number(r.metrics.accuracy)));
+    QCOMPARE(r.metrics.perClassAccuracy.size(), std::size_t{2});
+    QVERIFY(r.metrics.f1 > 0);
+}
+
+void TestTraining::checkpointRoundTrip() {
+    const auto space = tinySpace();
+    Supernet net(space, 2);
+    {
+        torch::NoGradGuard g;
+        for (auto& b : net->buffers())
+            b.uniform_(0.5, 1.5);
+    }
+    CheckpointMeta meta;
+    meta.space = space.toJson();
+    meta.classes = 2;
+    meta.datasetName = dataset_->name;
+    meta.datasetFingerprint = dataset_->fingerprint;
+    meta.step = 17;
+    meta.totalSteps = 100;
+    meta.seed = 9;
+    const fs::path path = fs::path(dir_.path().toStdString()) / "ckpt" / "net.pt";
+    saveCheckpoint(path, *net, meta);
+    QVERIFY(!fs::exists(path.string() + ".tmp"));
+    auto loaded = loadCheckpoint(path);
+    QCOMPARE(loaded.meta.step, 17LL);
+    QCOMPARE(loaded.meta.datasetFingerprint, dataset_->fingerprint);
+    QCOMPARE(loaded.supernet->space().toJson(), space.toJson());
+    QVERIFY(sameState(*loaded.supernet, snapshot(*net)));
+    checkCheckpointMatches(loaded.meta, path, space, *dataset_); // no throw
+}
+
+void TestTraining::resumeGivesTheSameWeights() {
+    const fs::path dir = fs::path(dir_.path().toStdString());
+    ImageCache cache(dataset_, {});
+    TrainOptions o;
+    o.maxSteps = 12;
+    o.batchSize = 8;
+    o.warmupSteps = 2;
+    o.seed = 4;
+    o.checkpoint = dir / "straight.pt";
+    Recorder quiet;
+    Supernet straight(tinySpace(), 2);
+    SupernetTrainer(straight, dataset_, cache, o).run(quiet);
+
+    // The same run interrupted after 5 steps, then resumed from its checkpoint.
+    o.checkpoint = dir / "interrupted.pt";
+    struct StopAfter : TrainObserver {
+        std::stop_source* stop;
+        void onProgress(const TrainProgress& p) override {
+            if (p.step == 5)
+                stop->request_stop();
+        }
+    } stopper;
+    std::stop_source stop;
+    stopper.stop = &stop;
+    Supernet first(tinySpace(), 2);
+    const auto partial = SupernetTrainer(first, dataset_, cache, o).run(stopper, stop.get_token());
+    QVERIFY(partial.stopped);
+    QCOMPARE(partial.steps, 5LL);
+    QCOMPARE(loadCheckpoint(o.checkpoint).meta.step, 5LL);
+    o.resume = true;
+    Supernet resumed(tinySpace(), 2);
+    const auto rest = SupernetTrainer(resumed, dataset_, cache, o).run(quiet);
+    QCOMPARE(rest.steps, 12LL);
+    const auto a = snapshot(*straight);
+    for (const auto& p : resumed->named_parameters()) {
+        const double diff = (p.value() - a.at(p.key())).abs().max().item<double>();
+        QVERIFY2(
+            diff <= 1e-5,
+            qPrintable(
+                QStringLiteral("%1 differs by %2").arg(QString::fromStdString(p.key())).arg(diff)));
+    }
+}
+
+void TestTraining::mismatchedCheckpointIsRefused() {
+    const fs::path path = fs::path(dir_.path().toStdString()) / "mismatch.pt";
+    CheckpointMeta meta;
+    meta.space = tinySpace().toJson();
+    meta.classes = 2;
+    meta.datasetName = "elsewhere";
+    meta.datasetFingerprint = "0123456789abcdef";
+    Supernet net(tinySpace(), 2);
+    saveCheckpoint(path, *net, meta);
+    const auto loaded = loadCheckpoint(path);
+    try {
+        checkCheckpointMatches(loaded.meta, path, SearchSpace::preset("demo"), *dataset_);
+        QFAIL("expected InputError");
+    } catch (const InputError& e) {
+        QCOMPARE(e.problems().size(), std::size_t{2});
+        QVERIFY(std::string(e.what()).find("search space 'tiny', which differs from 'demo'") !=
+                std::string::npos);
+        QVERIFY(std::string(e.what()).find("trained on dataset 'elsewhere'") != std::string::npos);
+        QCOMPARE(e.problems()[0].file, path.string());
+    }
+}
+
+void TestTraining::notACheckpoint() {
+    const fs::path path = fs::path(dir_.path().toStdString()) / "garbage.pt";
+    fixtures::writeText(path, "this is not a checkpoint");
+    try {
+        loadCheckpoint(path);
+        QFAIL("expected InputError");
+    } catch (const InputError& e) {
+        QCOMPARE(e.problems()[0].file, path.string());
+        QVERIFY(std::string(e.what()).find("not a readable checkpoint") != std::string::npos);
+    }
+    try {
+        loadCheckpoint(path.string() + ".missing");
+        QFAIL("expected InputError");
+    } catch (const InputError& e) {
+        QVERIFY(std::string(e.what()).find("does not exist") != std::string::npos);
+    }
+}
+
+void TestTraining::evaluatorsLeaveTheSupernetUntouched() {
+    ImageCache cache(dataset_, {});
+    Supernet net(tinySpace(), 2);
+    net->eval();
+    const auto before = snapshot(*net);
+    Rng rng(2);
+    for (const auto kind : {EvaluatorKind::BatchNorm, EvaluatorKind::Finetune}) {
+        EvalOptions eo;
+        eo.kind = kind;
+        eo.finetuneSteps = 5;
+        eo.trainBatchSize = 8;
+        eo.calibrationImages = 32;
+        Evaluator evaluator(net, dataset_, cache, eo);
+        const auto r = evaluator.evaluate(tinySpace().sample(rng));
+        QVERIFY(r.metrics.accuracy >= 0 && r.metrics.accuracy <= 1);
+        QCOMPARE(r.metrics.samples, dataset_->count(Split::Validation));
+        QVERIFY(r.seconds > 0);
+    }
+    QVERIFY(sameState(*net, before));
+}
+
+QTEST_APPLESS_MAIN(TestTraining)
+#include "tst_training.moc"
