@@ -54,6 +54,8 @@ private Q_SLOTS:
     void dataInspectBadInput_data();
     void dataInspectBadInput();
     void benchDataReportsRates();
+    void trainSupernetAndEvaluate();
+    void supernetBadInput();
     void studioRunsHeadlessWithoutDisplay();
 
 private:
@@ -72,7 +74,18 @@ void TestCli::helpDescribesEveryOption_data() {
                                          "--mcu-file",      "--sram-budget", "--flash-budget",
                                          "--latency-budget"};
     QTest::addRow("mcus") << QStringList{"mcus", "--help"} << QStringList{"--json", "--mcu-file"};
-    QTest::addRow("bench") << QStringList{"bench", "--help"} << QStringList{"cost", "data"};
+    QTest::addRow("bench") << QStringList{"bench", "--help"}
+                           << QStringList{"cost", "data", "fidelity"};
+    QTest::addRow("train-supernet")
+        << QStringList{"train-supernet", "--help"}
+        << QStringList{"--dataset",      "--space", "--out",    "--epochs",    "--max-steps",
+                       "--train-subset", "--seed",  "--resume", "--optimizer", "--batch-size"};
+    QTest::addRow("eval") << QStringList{"eval", "--help"}
+                          << QStringList{"--supernet",   "--candidate", "--sample", "--evaluator",
+                                         "--val-subset", "--seed",      "--json"};
+    QTest::addRow("bench fidelity")
+        << QStringList{"bench", "fidelity", "--help"}
+        << QStringList{"--supernet", "--candidates", "--scratch-epochs", "--json"};
     QTest::addRow("data inspect") << QStringList{"data", "inspect", "--help"}
                                   << QStringList{"--json", "--format", "--images", "--holdout",
                                                  "--decode"};
@@ -330,6 +343,79 @@ void TestCli::benchDataReportsRates() {
     QCOMPARE(j["images"].get<int>(), 40);
     QVERIFY(j["cold_images_per_second"].get<double>() > 0);
     QVERIFY(j["warm_batches_per_second"].get<double>() > 0);
+}
+
+// A real (tiny) supernet trained through the command line, then scored.
+void TestCli::trainSupernetAndEvaluate() {
+    const QString data = QString::fromStdString(
+        fixtures::writeSquaresDataset(
+            std::filesystem::path(dir_.filePath(QStringLiteral("squares")).toStdString()))
+            .string());
+    const QString space =
+        writeTempFile(dir_, QStringLiteral("tiny_space.json"), fixtures::kTinySpaceJson);
+    const QString out = dir_.filePath(QStringLiteral("tiny.pt"));
+    auto r = dnas({"train-supernet", "--dataset", data, "--space", space, "--out", out,
+                   "--max-steps", "6", "--batch-size", "8"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(QFile::exists(out));
+    QVERIFY2(r.out.contains(QStringLiteral("trained after 6 steps")), qPrintable(r.out));
+    QVERIFY(r.out.contains(QStringLiteral("largest  subnet")));
+    QVERIFY(r.err.contains(QStringLiteral("step 6/6")));
+
+    r = dnas({"eval", "--supernet", out, "--dataset", data, "--sample", "3", "--json"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const auto j = parse(r.out);
+    QCOMPARE(j["candidates"].size(), std::size_t{3});
+    for (const auto& c : j["candidates"]) {
+        QVERIFY(c["accuracy"].get<double>() >= 0 && c["accuracy"].get<double>() <= 1);
+        QVERIFY(c["seconds"].get<double>() > 0);
+        QVERIFY(c["candidate"].contains("data"));
+        QVERIFY(c["metrics"].contains("f1")); // binary task
+    }
+    // The output is itself a valid --candidate file; the finetune evaluator runs too.
+    const QString candidates = writeTempFile(dir_, QStringLiteral("candidates.json"),
+                                             QByteArray::fromStdString(r.out.toStdString()));
+    r = dnas({"eval", "--supernet", out, "--dataset", data, "--candidate", candidates,
+              "--evaluator", "finetune", "--finetune-steps", "2", "--json"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QCOMPARE(parse(r.out)["evaluator"].get<std::string>(), std::string("finetune"));
+}
+
+void TestCli::supernetBadInput() {
+    const QString data = dir_.filePath(QStringLiteral("squares"));
+    const QString out = dir_.filePath(QStringLiteral("tiny.pt"));
+    QVERIFY(QFile::exists(out)); // from trainSupernetAndEvaluate
+    // Another dataset than the checkpoint's is refused.
+    auto r =
+        dnas({"eval", "--supernet", out, "--dataset", "fashion-mnist:binary", "--sample", "1"});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("the checkpoint was trained on dataset")),
+             qPrintable(r.err));
+    // A candidate outside the space.
+    const QString bad = writeTempFile(dir_, QStringLiteral("bad_candidate.json"), R"({
+  "data": {"resolution": 224, "colour": "rgb"},
+  "arch": {"width": 0.5, "depths": [1, 1, 0], "blocks": [{"expansion": 1, "kernel": 3}, {"expansion": 2, "kernel": 3},
+           {"expansion": 2, "kernel": 3}, {"expansion": 2, "kernel": 3}]}
+})");
+    r = dnas({"eval", "--supernet", out, "--dataset", data, "--candidate", bad});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("not in search space 'tiny': resolution 224")),
+             qPrintable(r.err));
+    // Not a checkpoint; nothing to resume; a training run with another space resuming it.
+    r = dnas({"eval", "--supernet", bad, "--sample", "1"});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("not a readable checkpoint")), qPrintable(r.err));
+    r = dnas({"train-supernet", "--dataset", data, "--out",
+              dir_.filePath(QStringLiteral("none.pt")), "--max-steps", "1", "--resume"});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("nothing to resume")), qPrintable(r.err));
+    r = dnas({"train-supernet", "--dataset", data, "--space", "demo", "--out", out, "--max-steps",
+              "1", "--resume"});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("which differs from 'demo'")), qPrintable(r.err));
+    r = dnas({"train-supernet", "--dataset", data, "--out", dir_.filePath(QStringLiteral("x.pt"))});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("give --epochs or --max-steps")), qPrintable(r.err));
 }
 
 void TestCli::studioRunsHeadlessWithoutDisplay() {

@@ -18,41 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* kTinySpace = R"({
-  "schema_version": 1, "name": "tiny",
-  "data": {"resolutions": [12, 16], "colours": ["rgb", "grayscale"]},
-  "width": {"values": [0.25, 0.5], "rounding": "make_divisible_8"},
-  "stem": {"channels": 16, "kernel": 3, "stride": 2},
-  "stages": [
-    {"channels": 16, "stride": 1, "depth": [1, 1], "expansions": [1], "kernels": [3]},
-    {"channels": 24, "stride": 2, "depth": [1, 2], "expansions": [2, 3], "kernels": [3, 5]},
-    {"channels": 32, "stride": 1, "depth": [0, 1], "expansions": [2], "kernels": [3]}
-  ],
-  "head": {"last_channels": 32, "last_conv": "always"}
-})";
-
 SearchSpace tinySpace() {
-    return SearchSpace::fromDocument(JsonDocument::fromText(kTinySpace, "tiny"));
-}
-
-// Two classes a small network can learn quickly: a bright square in the centre (1) or in a
-// corner (0), on noise; real PNG files decoded by OpenCV.
-fs::path writeSquares(const fs::path& root) {
-    cv::RNG rng(3);
-    for (const char* split : {"train", "val"}) {
-        const int n = std::string(split) == "train" ? 96 : 40;
-        for (int i = 0; i < n; ++i) {
-            cv::Mat img(20, 20, CV_8UC3);
-            rng.fill(img, cv::RNG::UNIFORM, 0, 90);
-            const int cls = i % 2;
-            const cv::Point at =
-                cls ? cv::Point(6, 6) : cv::Point(rng.uniform(0, 2) * 12, rng.uniform(0, 2) * 12);
-            img(cv::Rect(at.x, at.y, 8, 8)).setTo(cv::Scalar(40, 220, 250));
-            fixtures::writeImage(root / split / std::to_string(cls) / (std::to_string(i) + ".png"),
-                                 img);
-        }
-    }
-    return root;
+    return SearchSpace::fromDocument(JsonDocument::fromText(fixtures::kTinySpaceJson, "tiny"));
 }
 
 std::map<std::string, torch::Tensor> snapshot(torch::nn::Module& m) {
@@ -100,8 +67,9 @@ private:
 
 void TestTraining::initTestCase() {
     torch::set_num_threads(1); // bit-for-bit reproducible training for the resume test
-    dataset_ =
-        loadDataset(writeSquares(fs::path(dir_.path().toStdString()) / "squares").string(), {});
+    dataset_ = loadDataset(
+        fixtures::writeSquaresDataset(fs::path(dir_.path().toStdString()) / "squares").string(),
+        {});
 }
 
 void TestTraining::trainingLowersTheLoss() {

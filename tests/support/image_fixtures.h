@@ -60,4 +60,38 @@ inline void writeText(const std::filesystem::path& path, const std::string& text
     out << text;
 }
 
+// Two classes a small network learns quickly: a bright square in the centre (class 1) or in a
+// corner (class 0) of a noisy 20 x 20 image; PNG files in <root>/{train,val}/{0,1}/.
+inline std::filesystem::path writeSquaresDataset(const std::filesystem::path& root, int train = 96,
+                                                 int val = 40) {
+    cv::RNG rng(3);
+    for (const char* split : {"train", "val"}) {
+        const int n = std::string(split) == "train" ? train : val;
+        for (int i = 0; i < n; ++i) {
+            cv::Mat img(20, 20, CV_8UC3);
+            rng.fill(img, cv::RNG::UNIFORM, 0, 90);
+            const int cls = i % 2;
+            const cv::Point at =
+                cls ? cv::Point(6, 6) : cv::Point(rng.uniform(0, 2) * 12, rng.uniform(0, 2) * 12);
+            img(cv::Rect(at.x, at.y, 8, 8)).setTo(cv::Scalar(40, 220, 250));
+            writeImage(root / split / std::to_string(cls) / (std::to_string(i) + ".png"), img);
+        }
+    }
+    return root;
+}
+
+// A search space small enough to train a supernet in a test (12-16 px inputs).
+inline const char* kTinySpaceJson = R"({
+  "schema_version": 1, "name": "tiny",
+  "data": {"resolutions": [12, 16], "colours": ["rgb", "grayscale"]},
+  "width": {"values": [0.25, 0.5], "rounding": "make_divisible_8"},
+  "stem": {"channels": 16, "kernel": 3, "stride": 2},
+  "stages": [
+    {"channels": 16, "stride": 1, "depth": [1, 1], "expansions": [1], "kernels": [3]},
+    {"channels": 24, "stride": 2, "depth": [1, 2], "expansions": [2, 3], "kernels": [3, 5]},
+    {"channels": 32, "stride": 1, "depth": [0, 1], "expansions": [2], "kernels": [3]}
+  ],
+  "head": {"last_channels": 32, "last_conv": "always"}
+})";
+
 } // namespace fixtures
