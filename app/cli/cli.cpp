@@ -41,6 +41,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
         return kExitBadInput;
     }
 
+    setTorchThreads(0); // every core; a command may lower it (train-supernet --threads)
     for (const auto& command : commands) {
         if (!command.parser->parsed())
             continue;

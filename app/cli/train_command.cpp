@@ -14,6 +14,7 @@
 #include "common/json_document.h"
 #include "common/json_reader.h"
 #include "common/rng.h"
+#include "common/torch_info.h"
 #include "data/dataset_loader.h"
 #include "data/image_cache.h"
 #include "eval/evaluator.h"

@@ -1,5 +1,8 @@
 #include "common/torch_info.h"
 
+#include <algorithm>
+#include <thread>
+
 #include <torch/torch.h>
 
 namespace dnas {
@@ -10,6 +13,12 @@ std::string libtorchVersion() {
 
 int torchThreads() {
     return at::get_num_threads();
+}
+
+void setTorchThreads(int threads) {
+    if (threads <= 0)
+        threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    at::set_num_threads(threads);
 }
 
 } // namespace dnas
