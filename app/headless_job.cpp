@@ -7,10 +7,12 @@
 
 #include "cli/cli.h"
 #include "cli/cost_command.h"
+#include "cli/data_command.h"
 #include "cli/text_table.h"
 #include "common/error.h"
 #include "common/format.h"
 #include "cost/mcu_catalog.h"
+#include "data/dataset_loader.h"
 
 namespace dnas::app {
 namespace {
@@ -75,10 +77,18 @@ int runHeadlessJob(const std::filesystem::path& resultsDir, const std::string& m
         writeFile(resultsDir / "mcu-summary.txt", all.str());
         writeFile(resultsDir / "mcu-summary.json", summary.dump(2) + "\n");
 
+        // The embedded default dataset the search will run on.
+        const auto dataset = loadDataset("fashion-mnist:binary");
+        const auto inspection = cli::inspectJson(*dataset);
+        writeFile(resultsDir / "dataset.json", inspection.dump(2) + "\n");
+
         out << text.str() << '\n' << all.str() << '\n';
+        out << "Dataset " << dataset->name << ": " << inspection["splits"]["train"]["count"]
+            << " training and " << inspection["splits"]["test"]["count"]
+            << " test images, classes no_person / person (" << dataset->note << ")\n\n";
         out << "dnas-studio: no display, so the main job ran headless. Results are in "
             << std::filesystem::absolute(resultsDir).string()
-            << " (cost-report.txt/.json, mcu-summary.txt/.json)\n";
+            << " (cost-report.txt/.json, mcu-summary.txt/.json, dataset.json)\n";
         return cli::kExitOk;
     } catch (const InputError& e) {
         for (const auto& p : e.problems())
