@@ -1,0 +1,324 @@
+#include "store/run_store.h"
+
+#include <chrono>
+#include <ctime>
+#include <stdexcept>
+
+#include <sqlite3.h>
+
+#include "common/error.h"
+#include "common/json_document.h"
+#include "common/json_reader.h"
+
+namespace dnas {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs(
+    id INTEGER PRIMARY KEY, created TEXT NOT NULL, status TEXT NOT NULL, seed INTEGER NOT NULL,
+    supernet_fingerprint TEXT NOT NULL, config TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS candidates(
+    id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id), mode TEXT NOT NULL,
+    sequence INTEGER NOT NULL, generation INTEGER NOT NULL, genome TEXT NOT NULL,
+    resolution INTEGER NOT NULL, colour TEXT NOT NULL, evaluated INTEGER NOT NULL,
+    accuracy REAL, metrics TEXT NOT NULL, macs INTEGER NOT NULL, params INTEGER NOT NULL,
+    peak_sram_bytes INTEGER NOT NULL, flash_bytes INTEGER NOT NULL, latency_ms REAL NOT NULL,
+    energy_mj REAL NOT NULL, feasible INTEGER NOT NULL, eval_seconds REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS candidates_run ON candidates(run_id, mode, sequence);
+CREATE TABLE IF NOT EXISTS hypervolume(
+    run_id INTEGER NOT NULL REFERENCES runs(id), mode TEXT NOT NULL, evaluations INTEGER NOT NULL,
+    value REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS state(run_id INTEGER PRIMARY KEY REFERENCES runs(id), json TEXT NOT NULL);
+)sql";
+
+std::string nowUtc() {
+    const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+// A prepared statement that finalises itself; bind() by 1-based position.
+class Statement {
+public:
+    Statement(sqlite3* db, const char* sql)
+        : db_(db) {
+        if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
+            throw std::runtime_error(std::string("run store: ") + sqlite3_errmsg(db));
+    }
+    ~Statement() { sqlite3_finalize(stmt_); }
+    Statement& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(stmt_, i, v)); }
+    Statement& bind(int i, double v) { return check(sqlite3_bind_double(stmt_, i, v)); }
+    Statement& bind(int i, const std::string& v) {
+        return check(
+            sqlite3_bind_text(stmt_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    }
+    bool step() {
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW)
+            return true;
+        if (rc == SQLITE_DONE)
+            return false;
+        throw std::runtime_error(
+            std::string("run store: ") + sqlite3_errmsg(db_) +
+            (rc == SQLITE_FULL ? " (disk full: the evaluations committed so far are kept)" : ""));
+    }
+    std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+    double real(int col) const { return sqlite3_column_double(stmt_, col); }
+    std::string text(int col) const {
+        const auto* p = sqlite3_column_text(stmt_, col);
+        return p ? reinterpret_cast<const char*>(p) : "";
+    }
+
+private:
+    Statement& check(int rc) {
+        if (rc != SQLITE_OK)
+            throw std::runtime_error(std::string("run store: ") + sqlite3_errmsg(db_));
+        return *this;
+    }
+    sqlite3* db_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+} // namespace
+
+RunStore::RunStore(sqlite3* db, std::filesystem::path path)
+    : db_(db)
+    , path_(std::move(path)) {}
+
+RunStore::~RunStore() {
+    sqlite3_close(db_);
+}
+
+void RunStore::exec(const std::string& sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+        const std::string text = message ? message : "unknown error";
+        sqlite3_free(message);
+        throw std::runtime_error("run store: " + text);
+    }
+}
+
+std::unique_ptr<RunStore> RunStore::open(const std::filesystem::path& path) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.string().c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        nullptr) != SQLITE_OK) {
+        const std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+        sqlite3_close(db);
+        throw InputError({{path.string(), 0, {}, "cannot open the run store: " + message}});
+    }
+    std::unique_ptr<RunStore> store(new RunStore(db, path));
+    sqlite3_busy_timeout(db, 5000);
+    try {
+        // Another program's database is left alone: only an empty file or our own store is used.
+        {
+            Statement tables(
+                db, "SELECT COUNT(*), SUM(name = 'meta') FROM sqlite_master WHERE type = 'table'");
+            tables.step();
+            bool ours = false;
+            if (tables.integer(1) > 0) {
+                Statement kind(db, "SELECT value FROM meta WHERE key = 'kind'");
+                ours = kind.step() && kind.text(0) == "dnas-studio-run-store";
+            }
+            if (tables.integer(0) > 0 && !ours)
+                throw InputError(
+                    {{path.string(),
+                      0,
+                      {},
+                      "a SQLite database of another program, not a DNAS Studio run store; "
+                      "it was left unchanged"}});
+        }
+        store->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+        store->exec(kSchema);
+        Statement read(db, "SELECT value FROM meta WHERE key = 'schema_version'");
+        if (read.step()) {
+            const auto version = std::stoi(read.text(0));
+            if (version > kSchemaVersion)
+                throw InputError({{path.string(),
+                                   0,
+                                   {},
+                                   "run store schema version " + std::to_string(version) +
+                                       " is newer than this program understands (" +
+                                       std::to_string(kSchemaVersion) + ")"}});
+        } else {
+            Statement write(db, "INSERT INTO meta(key, value) VALUES('schema_version', ?), "
+                                "('kind', 'dnas-studio-run-store')");
+            write.bind(1, std::to_string(kSchemaVersion)).step();
+        }
+    } catch (const std::runtime_error& e) {
+        if (dynamic_cast<const InputError*>(&e))
+            throw;
+        throw InputError({{path.string(),
+                           0,
+                           {},
+                           std::string("not a DNAS Studio run store (") + e.what() + ")"}});
+    }
+    return store;
+}
+
+std::string RunStore::journalMode() {
+    Statement s(db_, "PRAGMA journal_mode");
+    return s.step() ? s.text(0) : "";
+}
+
+std::int64_t RunStore::createRun(const nlohmann::json& config, std::uint64_t seed,
+                                 const std::string& supernetFingerprint) {
+    Statement s(db_, "INSERT INTO runs(created, status, seed, supernet_fingerprint, config) "
+                     "VALUES(?, 'running', ?, ?, ?)");
+    s.bind(1, nowUtc())
+        .bind(2, static_cast<std::int64_t>(seed))
+        .bind(3, supernetFingerprint)
+        .bind(4, config.dump());
+    s.step();
+    return sqlite3_last_insert_rowid(db_);
+}
+
+void RunStore::setStatus(std::int64_t runId, const std::string& status) {
+    Statement s(db_, "UPDATE runs SET status = ? WHERE id = ?");
+    s.bind(1, status).bind(2, runId).step();
+}
+
+std::int64_t RunStore::addCandidate(CandidateRecord r) {
+    Statement s(db_, "INSERT INTO candidates(run_id, mode, sequence, generation, genome, "
+                     "resolution, colour, evaluated, "
+                     "accuracy, metrics, macs, params, peak_sram_bytes, flash_bytes, latency_ms, "
+                     "energy_mj, feasible, "
+                     "eval_seconds) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    const nlohmann::json genome = r.candidate;
+    s.bind(1, r.runId)
+        .bind(2, r.mode)
+        .bind(3, r.sequence)
+        .bind(4, std::int64_t{r.generation})
+        .bind(5, genome.dump());
+    s.bind(6, std::int64_t{r.candidate.data.resolution})
+        .bind(7, std::string(toString(r.candidate.data.colour)));
+    s.bind(8, std::int64_t{r.evaluated})
+        .bind(9, r.accuracy)
+        .bind(10, r.metrics.dump())
+        .bind(11, r.macs);
+    s.bind(12, r.params)
+        .bind(13, r.peakSramBytes)
+        .bind(14, r.flashBytes)
+        .bind(15, r.latencyMs)
+        .bind(16, r.energyMj);
+    s.bind(17, std::int64_t{r.feasible}).bind(18, r.evalSeconds);
+    s.step(); // autocommit: durable as soon as this returns
+    return sqlite3_last_insert_rowid(db_);
+}
+
+void RunStore::recordHypervolume(std::int64_t runId, const std::string& mode,
+                                 std::int64_t evaluations, double value) {
+    Statement s(db_,
+                "INSERT INTO hypervolume(run_id, mode, evaluations, value) VALUES(?, ?, ?, ?)");
+    s.bind(1, runId).bind(2, mode).bind(3, evaluations).bind(4, value).step();
+}
+
+void RunStore::saveState(std::int64_t runId, const nlohmann::json& state) {
+    Statement s(db_, "INSERT INTO state(run_id, json) VALUES(?, ?) ON CONFLICT(run_id) DO UPDATE "
+                     "SET json = excluded.json");
+    s.bind(1, runId).bind(2, state.dump()).step();
+}
+
+std::optional<nlohmann::json> RunStore::loadState(std::int64_t runId) {
+    Statement s(db_, "SELECT json FROM state WHERE run_id = ?");
+    s.bind(1, runId);
+    if (!s.step())
+        return std::nullopt;
+    return nlohmann::json::parse(s.text(0));
+}
+
+std::vector<RunInfo> RunStore::runs() {
+    Statement s(db_,
+                "SELECT r.id, r.created, r.status, r.seed, r.supernet_fingerprint, r.config, "
+                "(SELECT COUNT(*) FROM candidates c WHERE c.run_id = r.id AND c.evaluated = 1) "
+                "FROM runs r ORDER BY r.id");
+    std::vector<RunInfo> out;
+    while (s.step())
+        out.push_back({s.integer(0), s.text(1), s.text(2), s.integer(6),
+                       static_cast<std::uint64_t>(s.integer(3)), s.text(4),
+                       nlohmann::json::parse(s.text(5))});
+    return out;
+}
+
+RunInfo RunStore::run(std::int64_t runId) {
+    for (auto& r : runs())
+        if (r.id == runId)
+            return r;
+    throw InputError(
+        {{path_.string(), 0, "run",
+          "no run " + std::to_string(runId) + " in this store (see `dnas runs list`)"}});
+}
+
+std::vector<CandidateRecord> RunStore::candidates(std::int64_t runId) {
+    Statement s(db_, "SELECT id, run_id, mode, sequence, generation, genome, evaluated, accuracy, "
+                     "metrics, macs, params, "
+                     "peak_sram_bytes, flash_bytes, latency_ms, energy_mj, feasible, eval_seconds "
+                     "FROM candidates "
+                     "WHERE run_id = ? ORDER BY id");
+    s.bind(1, runId);
+    std::vector<CandidateRecord> out;
+    while (s.step()) {
+        CandidateRecord r;
+        r.id = s.integer(0);
+        r.runId = s.integer(1);
+        r.mode = s.text(2);
+        r.sequence = s.integer(3);
+        r.generation = static_cast<int>(s.integer(4));
+        const auto doc = JsonDocument::fromText(s.text(5), path_.string() + " candidate " +
+                                                               std::to_string(r.id));
+        JsonReader reader(doc);
+        if (auto c = readCandidate(reader, doc.root(), ""))
+            r.candidate = *c;
+        reader.throwIfProblems();
+        r.evaluated = s.integer(6) != 0;
+        r.accuracy = s.real(7);
+        r.metrics = nlohmann::json::parse(s.text(8));
+        r.macs = s.integer(9);
+        r.params = s.integer(10);
+        r.peakSramBytes = s.integer(11);
+        r.flashBytes = s.integer(12);
+        r.latencyMs = s.real(13);
+        r.energyMj = s.real(14);
+        r.feasible = s.integer(15) != 0;
+        r.evalSeconds = s.real(16);
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::vector<std::pair<std::int64_t, double>> RunStore::hypervolumes(std::int64_t runId,
+                                                                    const std::string& mode) {
+    Statement s(
+        db_,
+        "SELECT evaluations, value FROM hypervolume WHERE run_id = ? AND mode = ? ORDER BY rowid");
+    s.bind(1, runId).bind(2, mode);
+    std::vector<std::pair<std::int64_t, double>> out;
+    while (s.step())
+        out.emplace_back(s.integer(0), s.real(1));
+    return out;
+}
+
+void RunStore::exportCsv(std::int64_t runId, std::ostream& out) {
+    run(runId); // unknown run: InputError
+    out << "id,mode,sequence,generation,resolution,colour,width,depths,evaluated,accuracy,macs,"
+           "params,"
+           "peak_sram_bytes,flash_bytes,latency_ms,energy_mj,feasible,eval_seconds\n";
+    for (const auto& r : candidates(runId)) {
+        std::string depths;
+        for (const int d : r.candidate.arch.depths)
+            depths += (depths.empty() ? "" : " ") + std::to_string(d);
+        out << r.id << ',' << r.mode << ',' << r.sequence << ',' << r.generation << ','
+            << r.candidate.data.resolution << ',' << toString(r.candidate.data.colour) << ','
+            << r.candidate.arch.width << ',' << depths << ',' << (r.evaluated ? 1 : 0) << ','
+            << (r.evaluated ? std::to_string(r.accuracy) : "") << ',' << r.macs << ',' << r.params
+            << ',' << r.peakSramBytes << ',' << r.flashBytes << ',' << r.latencyMs << ','
+            << r.energyMj << ',' << (r.feasible ? 1 : 0) << ',' << r.evalSeconds << '\n';
+    }
+}
+
+} // namespace dnas

@@ -1,0 +1,91 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/units.h"
+#include "space/genome.h"
+
+struct sqlite3;
+
+namespace dnas {
+
+struct RunInfo {
+    std::int64_t id = 0;
+    std::string created; // UTC, ISO 8601
+    std::string status;  // "running", "finished", "stopped", "failed"
+    std::int64_t evaluations = 0;
+    std::uint64_t seed = 0;
+    std::string supernetFingerprint;
+    nlohmann::json config; // the run's configuration as the engine received it
+};
+
+// One candidate the search looked at: evaluated, or screened out by the cost model.
+struct CandidateRecord {
+    std::int64_t id = 0; // assigned by the store
+    std::int64_t runId = 0;
+    std::string mode; // "dnas" or "hwnas"
+    std::int64_t sequence = 0;
+    int generation = 0;
+    Candidate candidate;
+    bool evaluated = false; // false: over budget, never evaluated
+    double accuracy = 0;
+    nlohmann::json metrics = nlohmann::json::object();
+    Macs macs = 0;
+    ParamCount params = 0;
+    Bytes peakSramBytes = 0;
+    Bytes flashBytes = 0;
+    double latencyMs = 0;
+    double energyMj = 0;
+    bool feasible = false;
+    double evalSeconds = 0;
+};
+
+// The search's run store: a SQLite file in WAL mode where every candidate is committed as it
+// arrives, so a killed process loses no committed evaluation and old runs can be reopened,
+// listed and exported. One connection per instance; not shared between threads.
+class RunStore {
+public:
+    // Opens or creates the store. Throws InputError naming the file when it is not a SQLite
+    // database, not a DNAS Studio run store, or from a newer schema.
+    static std::unique_ptr<RunStore> open(const std::filesystem::path& path);
+    ~RunStore();
+    RunStore(const RunStore&) = delete;
+    RunStore& operator=(const RunStore&) = delete;
+
+    std::int64_t createRun(const nlohmann::json& config, std::uint64_t seed,
+                           const std::string& supernetFingerprint);
+    void setStatus(std::int64_t runId, const std::string& status);
+    std::int64_t addCandidate(CandidateRecord record);
+    void recordHypervolume(std::int64_t runId, const std::string& mode, std::int64_t evaluations,
+                           double value);
+    // The strategy's state (population, RNG position) for --resume.
+    void saveState(std::int64_t runId, const nlohmann::json& state);
+    std::optional<nlohmann::json> loadState(std::int64_t runId);
+
+    std::vector<RunInfo> runs();
+    RunInfo run(std::int64_t runId); // throws InputError for an unknown run
+    std::vector<CandidateRecord> candidates(std::int64_t runId);
+    std::vector<std::pair<std::int64_t, double>> hypervolumes(std::int64_t runId,
+                                                              const std::string& mode);
+    void exportCsv(std::int64_t runId, std::ostream& out);
+
+    std::string journalMode();
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    RunStore(sqlite3* db, std::filesystem::path path);
+    void exec(const std::string& sql);
+
+    sqlite3* db_;
+    std::filesystem::path path_;
+};
+
+} // namespace dnas
