@@ -1,0 +1,164 @@
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "common/rng.h"
+#include "cost/cost_model.h"
+#include "cost/mcu_catalog.h"
+#include "search/pareto_archive.h"
+#include "search/strategy.h"
+
+using namespace dnas;
+
+namespace {
+
+// A synthetic but real-shaped problem: costs from the real cost model on the STM32F746, and
+// an "accuracy" that grows with resolution, width and MACs (no training involved).
+class Problem {
+public:
+    Problem()
+        : space_(SearchSpace::preset("default"))
+        , catalog_(McuCatalog::builtIn())
+        , mcu_(catalog_.find("stm32f746")) {}
+
+    ScoredCandidate score(const Candidate& c) {
+        const auto report =
+            model_.estimate(buildNetwork(space_.decode(c, 2)), mcu_, *mcu_.runtime("cmsis-nn"),
+                            CostMode::Tflm, CostModel::budgetsOf(mcu_));
+        ScoredCandidate s;
+        s.candidate = c;
+        s.ramBytes = static_cast<double>(report.peakSramBytes);
+        s.flashBytes = static_cast<double>(report.flashBytes);
+        const double ram = s.ramBytes / static_cast<double>(mcu_.sramBytes);
+        const double flash = s.flashBytes / static_cast<double>(mcu_.flashBytes);
+        s.score.violation = std::max(0.0, ram - 1) + std::max(0.0, flash - 1);
+        s.accuracy = 1 - 0.5 / (1 + std::log1p(static_cast<double>(report.macs) / 1e6)) -
+                     (c.data.colour == ColourMode::Grayscale ? 0.02 : 0.0);
+        s.precision = s.recall = s.accuracy;
+        s.score.objectives = {1 - s.accuracy, ram, flash};
+        return s;
+    }
+    const SearchSpace& space() const { return space_; }
+    const McuProfile& mcu() const { return mcu_; }
+
+private:
+    SearchSpace space_;
+    McuCatalog catalog_;
+    McuProfile mcu_;
+    CostModel model_;
+};
+
+StrategyOptions options(const std::string& name, const Problem& p) {
+    StrategyOptions o;
+    o.name = name;
+    o.population = 10;
+    o.ramBudget = static_cast<double>(p.mcu().sramBytes);
+    o.flashBudget = static_cast<double>(p.mcu().flashBytes);
+    return o;
+}
+
+// Runs `generations` generations; returns every asked candidate (JSON) and the archive.
+std::pair<std::vector<std::string>, ParetoArchive>
+runStrategy(Strategy& s, Problem& p, int generations, std::uint64_t seed) {
+    Rng rng(seed);
+    std::vector<std::string> asked;
+    ParetoArchive archive;
+    std::int64_t id = 0;
+    for (int g = 0; g < generations; ++g) {
+        std::vector<ScoredCandidate> scored;
+        for (const auto& c : s.ask(rng)) {
+            const nlohmann::json j = c;
+            asked.push_back(j.dump());
+            scored.push_back(p.score(c));
+            if (scored.back().score.feasible())
+                archive.insert(id, scored.back().score.objectives);
+            ++id;
+        }
+        s.tell(scored);
+    }
+    return {asked, archive};
+}
+
+} // namespace
+
+class TestStrategy : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void sameSeedSameSearch_data();
+    void sameSeedSameSearch();
+    void nsga2ImprovesOnItsFirstGeneration();
+    void fixedDataGenesForHwNas();
+    void stateRoundTrip();
+    void unknownStrategy();
+};
+
+void TestStrategy::sameSeedSameSearch_data() {
+    QTest::addColumn<QString>("name");
+    QTest::addRow("nsga2") << "nsga2";
+    QTest::addRow("paper-ga") << "paper-ga";
+    QTest::addRow("random") << "random";
+}
+
+void TestStrategy::sameSeedSameSearch() {
+    QFETCH(QString, name);
+    Problem p;
+    auto a = makeStrategy(p.space(), options(name.toStdString(), p));
+    auto b = makeStrategy(p.space(), options(name.toStdString(), p));
+    auto c = makeStrategy(p.space(), options(name.toStdString(), p));
+    const auto ra = runStrategy(*a, p, 6, 99).first;
+    QCOMPARE(ra, runStrategy(*b, p, 6, 99).first);
+    QVERIFY(ra != runStrategy(*c, p, 6, 100).first);
+    // The paper's GA keeps its 5 winners without re-evaluating them: 10 + 5 x 5 proposals.
+    QCOMPARE(ra.size(), std::size_t{name == QStringLiteral("paper-ga") ? 35u : 60u});
+}
+
+void TestStrategy::nsga2ImprovesOnItsFirstGeneration() {
+    Problem p;
+    const std::vector<double> reference = {1, 1, 1};
+    auto first = makeStrategy(p.space(), options("nsga2", p));
+    const double hv1 = runStrategy(*first, p, 1, 3).second.hypervolume(reference);
+    auto longer = makeStrategy(p.space(), options("nsga2", p));
+    const double hv15 = runStrategy(*longer, p, 15, 3).second.hypervolume(reference);
+    QVERIFY2(hv15 > hv1 * 1.05, qPrintable(QStringLiteral("%1 -> %2").arg(hv1).arg(hv15)));
+}
+
+void TestStrategy::fixedDataGenesForHwNas() {
+    Problem p;
+    for (const char* name : {"nsga2", "paper-ga", "random"}) {
+        auto o = options(name, p);
+        o.mask.data = false;
+        o.fixedData = DataConfig{96, ColourMode::Rgb};
+        auto s = makeStrategy(p.space(), o);
+        for (const auto& text : runStrategy(*s, p, 5, 1).first) {
+            const auto j = nlohmann::json::parse(text);
+            QCOMPARE(j["data"]["resolution"].get<int>(), 96);
+            QCOMPARE(j["data"]["colour"].get<std::string>(), std::string("rgb"));
+        }
+    }
+}
+
+void TestStrategy::stateRoundTrip() {
+    Problem p;
+    for (const char* name : {"nsga2", "paper-ga"}) {
+        auto a = makeStrategy(p.space(), options(name, p));
+        runStrategy(*a, p, 3, 7);
+        auto b = makeStrategy(p.space(), options(name, p));
+        b->restore(nlohmann::json::parse(a->state().dump()));
+        QCOMPARE(b->state(), a->state());
+        Rng r1(5), r2(5);
+        const auto x = a->ask(r1);
+        const auto y = b->ask(r2);
+        QCOMPARE(x.size(), y.size());
+        for (std::size_t i = 0; i < x.size(); ++i)
+            QVERIFY(x[i] == y[i]);
+    }
+}
+
+void TestStrategy::unknownStrategy() {
+    Problem p;
+    QVERIFY_THROWS_EXCEPTION(InputError, makeStrategy(p.space(), options("hill-climb", p)));
+}
+
+QTEST_APPLESS_MAIN(TestStrategy)
+#include "tst_strategy.moc"
