@@ -9,6 +9,7 @@
 #include "cli/cost_command.h"
 #include "cli/data_command.h"
 #include "cli/mcus_command.h"
+#include "cli/search_command.h"
 #include "cli/train_command.h"
 #include "common/error.h"
 #include "common/torch_info.h"
@@ -26,6 +27,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     commands.push_back(addMcusCommand(app));
     addDataCommands(app, commands);
     addSupernetCommands(app, commands);
+    addSearchCommands(app, commands);
     addBenchCommands(app, commands);
 
     try {

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <csignal>
+
+#include "store/run_store.h"
 #include "support/image_fixtures.h"
 #include "support/temp_files.h"
 
@@ -25,7 +28,7 @@ Run run(const QString& program, const QStringList& args) {
     return r;
 }
 
-Run dnas(const QStringList& args) {
+Run cliRun(const QStringList& args) {
     return run(QStringLiteral(DNAS_CLI_PATH), args);
 }
 
@@ -56,6 +59,10 @@ private Q_SLOTS:
     void benchDataReportsRates();
     void trainSupernetAndEvaluate();
     void supernetBadInput();
+    void searchAndRuns();
+    void killedSearchResumes();
+    void searchBadInput_data();
+    void searchBadInput();
     void studioRunsHeadlessWithoutDisplay();
 
 private:
@@ -83,6 +90,13 @@ void TestCli::helpDescribesEveryOption_data() {
     QTest::addRow("eval") << QStringList{"eval", "--help"}
                           << QStringList{"--supernet",   "--candidate", "--sample", "--evaluator",
                                          "--val-subset", "--seed",      "--json"};
+    QTest::addRow("search") << QStringList{"search", "--help"}
+                            << QStringList{"--dataset",    "--supernet",  "--space",
+                                           "--mcu",        "--mode",      "--fixed-data",
+                                           "--strategy",   "--max-evals", "--generations",
+                                           "--time-limit", "--seed",      "--train-subset",
+                                           "--val-subset", "--store",     "--resume"};
+    QTest::addRow("runs") << QStringList{"runs", "--help"} << QStringList{"list", "show", "csv"};
     QTest::addRow("bench fidelity")
         << QStringList{"bench", "fidelity", "--help"}
         << QStringList{"--supernet", "--candidates", "--scratch-epochs", "--json"};
@@ -100,14 +114,14 @@ void TestCli::helpDescribesEveryOption_data() {
 void TestCli::helpDescribesEveryOption() {
     QFETCH(QStringList, args);
     QFETCH(QStringList, expected);
-    const auto r = dnas(args);
+    const auto r = cliRun(args);
     QCOMPARE(r.exitCode, 0);
     for (const auto& word : expected)
         QVERIFY2(r.out.contains(word), qPrintable(word));
 }
 
 void TestCli::costJsonHasRequiredKeys() {
-    const auto r = dnas({"cost", "--mobilenetv2", "0.35", "--resolution", "96", "--json"});
+    const auto r = cliRun({"cost", "--mobilenetv2", "0.35", "--resolution", "96", "--json"});
     QCOMPARE(r.exitCode, 0);
     const auto j = parse(r.out);
     for (const char* key : {"macs", "params", "flash_bytes", "peak_sram_bytes", "latency_ms",
@@ -122,12 +136,12 @@ void TestCli::costJsonHasRequiredKeys() {
 
 void TestCli::costTableAndVerdict() {
     const auto small =
-        dnas({"cost", "--mobilenetv2", "0.35", "--resolution", "96", "--mcu", "stm32h743"});
+        cliRun({"cost", "--mobilenetv2", "0.35", "--resolution", "96", "--mcu", "stm32h743"});
     QCOMPARE(small.exitCode, 0);
     QVERIFY(small.out.contains(QStringLiteral("b0.dw")));
     QVERIFY(small.out.contains(QStringLiteral("Verdict: FITS stm32h743")));
     const auto big =
-        dnas({"cost", "--mobilenetv2", "1.0", "--resolution", "224", "--classes", "1000"});
+        cliRun({"cost", "--mobilenetv2", "1.0", "--resolution", "224", "--classes", "1000"});
     QCOMPARE(big.exitCode, 0); // not fitting is a result, not an error
     QVERIFY(big.out.contains(QStringLiteral("Verdict: DOES NOT FIT")));
     QVERIFY(big.out.contains(QStringLiteral("peak SRAM")));
@@ -142,7 +156,7 @@ void TestCli::costFromArchitectureFile() {
              {"expansion": 3, "kernel": 5, "stride": 2, "out_channels": 16, "repeat": 3}],
   "head": {"last_channels": 0, "classes": 2}
 })");
-    const auto r = dnas({"cost", "--arch", path, "--json", "--mcu", "nano33ble"});
+    const auto r = cliRun({"cost", "--arch", path, "--json", "--mcu", "nano33ble"});
     QCOMPARE(r.exitCode, 0);
     const auto j = parse(r.out);
     QCOMPARE(j["architecture"]["input"]["channels"].get<int>(), 1);
@@ -150,7 +164,7 @@ void TestCli::costFromArchitectureFile() {
     QVERIFY(j["fits"].get<bool>());
     // --classes and --channels override the file.
     const auto over =
-        parse(dnas({"cost", "--arch", path, "--json", "--classes", "5", "--channels", "3"}).out);
+        parse(cliRun({"cost", "--arch", path, "--json", "--classes", "5", "--channels", "3"}).out);
     QCOMPARE(over["layers"].back()["output_shape"], nlohmann::json({1, 1, 5}));
     QCOMPARE(over["layers"][0]["input_shape"], nlohmann::json({64, 64, 3}));
 }
@@ -159,8 +173,8 @@ void TestCli::modesDiffer() {
     long long sram[3];
     int i = 0;
     for (const char* mode : {"tflm", "inplace", "paper"}) {
-        const auto r =
-            dnas({"cost", "--mobilenetv2", "0.5", "--resolution", "128", "--json", "--mode", mode});
+        const auto r = cliRun(
+            {"cost", "--mobilenetv2", "0.5", "--resolution", "128", "--json", "--mode", mode});
         QCOMPARE(r.exitCode, 0);
         const auto j = parse(r.out);
         QCOMPARE(j["mode"].get<std::string>(), std::string(mode));
@@ -171,7 +185,7 @@ void TestCli::modesDiffer() {
 }
 
 void TestCli::mcusJson() {
-    const auto r = dnas({"mcus", "--json"});
+    const auto r = cliRun({"mcus", "--json"});
     QCOMPARE(r.exitCode, 0);
     const auto j = parse(r.out);
     QVERIFY(j.is_array());
@@ -179,7 +193,7 @@ void TestCli::mcusJson() {
     for (const auto& m : j)
         for (const char* key : {"id", "name", "sram_bytes", "flash_bytes", "clock_hz"})
             QVERIFY2(m.contains(key), key);
-    const auto text = dnas({"mcus"});
+    const auto text = cliRun({"mcus"});
     QCOMPARE(text.exitCode, 0);
     QVERIFY(text.out.contains(QStringLiteral("esp32s3")));
 }
@@ -233,7 +247,7 @@ void TestCli::badInput_data() {
 void TestCli::badInput() {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
-    const auto r = dnas(args);
+    const auto r = cliRun(args);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(message), qPrintable(r.err));
     QVERIFY2(r.err.startsWith(QStringLiteral("dnas: error: ")), qPrintable(r.err));
@@ -245,7 +259,7 @@ void TestCli::malformedArchitectureNamesLineAndField() {
     const QString syntax =
         writeTempFile(dir_, QStringLiteral("syntax.json"),
                       "{\n  \"input\": {\"resolution\": 96},\n  \"stem\" {\"channels\": 8}\n}\n");
-    auto r = dnas({"cost", "--arch", syntax});
+    auto r = cliRun({"cost", "--arch", syntax});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(syntax + QStringLiteral(":3: malformed JSON")), qPrintable(r.err));
 
@@ -257,14 +271,14 @@ void TestCli::malformedArchitectureNamesLineAndField() {
   ],
   "head": {"classes": 2}
 })");
-    r = dnas({"cost", "--arch", field});
+    r = cliRun({"cost", "--arch", field});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(field + QStringLiteral(":5: blocks[0].kernel: expected an integer")),
              qPrintable(r.err));
 }
 
 void TestCli::benchCostReportsRate() {
-    const auto r = dnas({"bench", "cost", "--candidates", "50", "--seconds", "0.05", "--json"});
+    const auto r = cliRun({"bench", "cost", "--candidates", "50", "--seconds", "0.05", "--json"});
     QCOMPARE(r.exitCode, 0);
     const auto j = parse(r.out);
     QVERIFY(j["estimations_per_second"].get<double>() > 0);
@@ -280,7 +294,8 @@ void TestCli::dataInspectFolder() {
                              fixtures::pattern(32, 24, i));
     fixtures::writeImage(root / "test" / "1" / "t.jpg", fixtures::pattern(32, 24, 9));
     fixtures::writeCorruptJpeg(root / "test" / "0" / "broken.jpg");
-    auto r = dnas({"data", "inspect", QString::fromStdString(root.string()), "--json", "--decode"});
+    auto r =
+        cliRun({"data", "inspect", QString::fromStdString(root.string()), "--json", "--decode"});
     QCOMPARE(r.exitCode, 0);
     const auto j = parse(r.out);
     QCOMPARE(j["format"].get<std::string>(), std::string("image-folders"));
@@ -294,13 +309,13 @@ void TestCli::dataInspectFolder() {
     QVERIFY(j["skipped"][0]["file"].get<std::string>().ends_with("broken.jpg"));
     for (const char* key : {"file", "line", "reason"})
         QVERIFY(j["skipped"][0].contains(key));
-    r = dnas({"data", "inspect", QString::fromStdString(root.string())});
+    r = cliRun({"data", "inspect", QString::fromStdString(root.string())});
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(r.out.contains(QStringLiteral("held out as validation")), qPrintable(r.out));
 }
 
 void TestCli::dataInspectFashionMnistBinary() {
-    const auto r = dnas({"data", "inspect", "fashion-mnist:binary", "--json"});
+    const auto r = cliRun({"data", "inspect", "fashion-mnist:binary", "--json"});
     QCOMPARE(r.exitCode, 0);
     const auto j = parse(r.out);
     QCOMPARE(j["format"].get<std::string>(), std::string("idx"));
@@ -310,7 +325,7 @@ void TestCli::dataInspectFashionMnistBinary() {
     QCOMPARE(j["splits"]["train"]["per_class"]["person"].get<int>(), 30000);
     QCOMPARE(j["splits"]["test"]["per_class"]["no_person"].get<int>(), 5000);
     QCOMPARE(j["splits"]["validation"]["held_out_from"].get<std::string>(), std::string("train"));
-    const auto text = dnas({"data", "inspect", "fashion-mnist:binary"});
+    const auto text = cliRun({"data", "inspect", "fashion-mnist:binary"});
     QVERIFY(text.out.contains(QStringLiteral("STAND-IN")));
     QVERIFY(text.out.contains(QStringLiteral("60,000")));
 }
@@ -329,15 +344,15 @@ void TestCli::dataInspectBadInput_data() {
 void TestCli::dataInspectBadInput() {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
-    const auto r = dnas(args);
+    const auto r = cliRun(args);
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(message), qPrintable(r.err));
 }
 
 void TestCli::benchDataReportsRates() {
     const QString folder = dir_.filePath(QStringLiteral("bench_images"));
-    const auto r = dnas({"bench", "data", "--images", "40", "--resolution", "32", "--seconds",
-                         "0.05", "--dir", folder, "--json"});
+    const auto r = cliRun({"bench", "data", "--images", "40", "--resolution", "32", "--seconds",
+                           "0.05", "--dir", folder, "--json"});
     QCOMPARE(r.exitCode, 0);
     const auto j = parse(r.out);
     QCOMPARE(j["images"].get<int>(), 40);
@@ -354,15 +369,15 @@ void TestCli::trainSupernetAndEvaluate() {
     const QString space =
         writeTempFile(dir_, QStringLiteral("tiny_space.json"), fixtures::kTinySpaceJson);
     const QString out = dir_.filePath(QStringLiteral("tiny.pt"));
-    auto r = dnas({"train-supernet", "--dataset", data, "--space", space, "--out", out,
-                   "--max-steps", "6", "--batch-size", "8"});
+    auto r = cliRun({"train-supernet", "--dataset", data, "--space", space, "--out", out,
+                     "--max-steps", "6", "--batch-size", "8"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QVERIFY(QFile::exists(out));
     QVERIFY2(r.out.contains(QStringLiteral("trained after 6 steps")), qPrintable(r.out));
     QVERIFY(r.out.contains(QStringLiteral("largest  subnet")));
     QVERIFY(r.err.contains(QStringLiteral("step 6/6")));
 
-    r = dnas({"eval", "--supernet", out, "--dataset", data, "--sample", "3", "--json"});
+    r = cliRun({"eval", "--supernet", out, "--dataset", data, "--sample", "3", "--json"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const auto j = parse(r.out);
     QCOMPARE(j["candidates"].size(), std::size_t{3});
@@ -375,8 +390,8 @@ void TestCli::trainSupernetAndEvaluate() {
     // The output is itself a valid --candidate file; the finetune evaluator runs too.
     const QString candidates = writeTempFile(dir_, QStringLiteral("candidates.json"),
                                              QByteArray::fromStdString(r.out.toStdString()));
-    r = dnas({"eval", "--supernet", out, "--dataset", data, "--candidate", candidates,
-              "--evaluator", "finetune", "--finetune-steps", "2", "--json"});
+    r = cliRun({"eval", "--supernet", out, "--dataset", data, "--candidate", candidates,
+                "--evaluator", "finetune", "--finetune-steps", "2", "--json"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QCOMPARE(parse(r.out)["evaluator"].get<std::string>(), std::string("finetune"));
 }
@@ -387,7 +402,7 @@ void TestCli::supernetBadInput() {
     QVERIFY(QFile::exists(out)); // from trainSupernetAndEvaluate
     // Another dataset than the checkpoint's is refused.
     auto r =
-        dnas({"eval", "--supernet", out, "--dataset", "fashion-mnist:binary", "--sample", "1"});
+        cliRun({"eval", "--supernet", out, "--dataset", "fashion-mnist:binary", "--sample", "1"});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(QStringLiteral("the checkpoint was trained on dataset")),
              qPrintable(r.err));
@@ -397,25 +412,141 @@ void TestCli::supernetBadInput() {
   "arch": {"width": 0.5, "depths": [1, 1, 0], "blocks": [{"expansion": 1, "kernel": 3}, {"expansion": 2, "kernel": 3},
            {"expansion": 2, "kernel": 3}, {"expansion": 2, "kernel": 3}]}
 })");
-    r = dnas({"eval", "--supernet", out, "--dataset", data, "--candidate", bad});
+    r = cliRun({"eval", "--supernet", out, "--dataset", data, "--candidate", bad});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(QStringLiteral("not in search space 'tiny': resolution 224")),
              qPrintable(r.err));
     // Not a checkpoint; nothing to resume; a training run with another space resuming it.
-    r = dnas({"eval", "--supernet", bad, "--sample", "1"});
+    r = cliRun({"eval", "--supernet", bad, "--sample", "1"});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(QStringLiteral("not a readable checkpoint")), qPrintable(r.err));
-    r = dnas({"train-supernet", "--dataset", data, "--out",
-              dir_.filePath(QStringLiteral("none.pt")), "--max-steps", "1", "--resume"});
+    r = cliRun({"train-supernet", "--dataset", data, "--out",
+                dir_.filePath(QStringLiteral("none.pt")), "--max-steps", "1", "--resume"});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(QStringLiteral("nothing to resume")), qPrintable(r.err));
-    r = dnas({"train-supernet", "--dataset", data, "--space", "demo", "--out", out, "--max-steps",
-              "1", "--resume"});
+    r = cliRun({"train-supernet", "--dataset", data, "--space", "demo", "--out", out, "--max-steps",
+                "1", "--resume"});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(QStringLiteral("which differs from 'demo'")), qPrintable(r.err));
-    r = dnas({"train-supernet", "--dataset", data, "--out", dir_.filePath(QStringLiteral("x.pt"))});
+    r = cliRun(
+        {"train-supernet", "--dataset", data, "--out", dir_.filePath(QStringLiteral("x.pt"))});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(QStringLiteral("give --epochs or --max-steps")), qPrintable(r.err));
+}
+
+void TestCli::searchAndRuns() {
+    const QString data = dir_.filePath(QStringLiteral("squares"));
+    const QString space = dir_.filePath(QStringLiteral("tiny_space.json"));
+    const QString supernet = dir_.filePath(QStringLiteral("tiny.pt"));
+    const QString db = dir_.filePath(QStringLiteral("search.db"));
+    QVERIFY(QFile::exists(supernet)); // from trainSupernetAndEvaluate
+    auto r = cliRun({"search", "--dataset", data, "--supernet", supernet, "--space", space, "--mcu",
+                     "stm32f746", "--mode", "compare", "--max-evals", "6", "--population", "4",
+                     "--store", db, "--fixed-data", "16,rgb"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains(QStringLiteral("run 1 finished: 12 evaluations")), qPrintable(r.out));
+
+    r = cliRun({"runs", "list", "--store", db, "--json"});
+    QCOMPARE(r.exitCode, 0);
+    const auto list = parse(r.out);
+    QCOMPARE(list.size(), std::size_t{1});
+    QCOMPARE(list[0]["id"].get<int>(), 1);
+    QCOMPARE(list[0]["status"].get<std::string>(), std::string("finished"));
+    QCOMPARE(list[0]["evaluations"].get<int>(), 12);
+
+    r = cliRun({"runs", "show", "1", "--store", db, "--json"});
+    QCOMPARE(r.exitCode, 0);
+    const auto show = parse(r.out);
+    for (const char* key : {"id", "status", "evaluations", "modes"})
+        QVERIFY2(show.contains(key), key);
+    for (const char* mode : {"dnas", "hwnas"}) {
+        const auto& m = show["modes"][mode];
+        QVERIFY(m["hypervolume"].get<double>() > 0);
+        QVERIFY(!m["frontier"].empty());
+        for (const auto& e : m["frontier"])
+            for (const char* key : {"id", "resolution", "colour", "accuracy", "peak_sram_bytes",
+                                    "flash_bytes", "latency_ms", "feasible"})
+                QVERIFY2(e.contains(key), key);
+    }
+    for (const auto& e : show["modes"]["hwnas"]["frontier"])
+        QCOMPARE(e["resolution"].get<int>(), 16);
+
+    r = cliRun({"runs", "csv", "1", "--store", db});
+    QCOMPARE(r.exitCode, 0);
+    const auto lines = r.out.trimmed().split(QLatin1Char('\n'));
+    QVERIFY(lines.size() >= 13); // header + 12 evaluated (+ any screened out)
+    QVERIFY(lines[0].startsWith(QStringLiteral("id,mode,")));
+}
+
+// The crash test: a search killed with SIGKILL keeps every committed evaluation and resumes.
+void TestCli::killedSearchResumes() {
+    const QString data = dir_.filePath(QStringLiteral("squares"));
+    const QString space = dir_.filePath(QStringLiteral("tiny_space.json"));
+    const QString supernet = dir_.filePath(QStringLiteral("tiny.pt"));
+    const QString db = dir_.filePath(QStringLiteral("killed.db"));
+    const QStringList args = {"search", "--dataset",   data,  "--supernet",   supernet, "--space",
+                              space,    "--max-evals", "150", "--population", "6",      "--store",
+                              db};
+    QProcess p;
+    p.start(QStringLiteral(DNAS_CLI_PATH), args);
+    QVERIFY(p.waitForStarted());
+    auto committed = [&] {
+        auto store = dnas::RunStore::open(db.toStdString());
+        const auto runs = store->runs();
+        return runs.empty() ? std::size_t{0} : store->candidates(runs[0].id).size();
+    };
+    QElapsedTimer timer;
+    timer.start();
+    while (QFile::exists(db) ? committed() < 10 : true) {
+        QVERIFY2(timer.elapsed() < 60000, "the search did not get going");
+        QVERIFY2(p.state() == QProcess::Running, "the search finished before it could be killed");
+        QThread::msleep(20);
+    }
+    ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
+    QVERIFY(p.waitForFinished());
+    const auto before = committed();
+    QVERIFY(before >= 10);
+    {
+        auto store = dnas::RunStore::open(db.toStdString());
+        QCOMPARE(store->runs()[0].status, std::string("running")); // killed mid-run
+    }
+    auto r = cliRun(args + QStringList{"--resume", "1"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    auto store = dnas::RunStore::open(db.toStdString());
+    const auto run = store->runs()[0];
+    QCOMPARE(run.status, std::string("finished"));
+    QCOMPARE(run.evaluations, std::int64_t{150}); // nothing evaluated twice
+    QVERIFY(store->candidates(run.id).size() >= before);
+}
+
+void TestCli::searchBadInput_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    const QString db = dir_.filePath(QStringLiteral("search.db"));
+    QTest::addRow("unknown run") << QStringList{"runs", "show", "9", "--store", db} << "no run 9";
+    QTest::addRow("missing store") << QStringList{"runs", "list", "--store", "/nonexistent/runs.db"}
+                                   << "run store does not exist";
+    QTest::addRow("bad fixed data") << QStringList{"search",
+                                                   "--fixed-data",
+                                                   "big,rgb",
+                                                   "--max-evals",
+                                                   "1",
+                                                   "--store",
+                                                   db,
+                                                   "--supernet",
+                                                   dir_.filePath(QStringLiteral("tiny.pt"))}
+                                    << "expected RES,COLOUR";
+    QTest::addRow("bad budget") << QStringList{"search", "--sram-budget", "lots", "--max-evals",
+                                               "1",      "--store",       db}
+                                << "--sram-budget";
+}
+
+void TestCli::searchBadInput() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const auto r = cliRun(args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
 }
 
 void TestCli::studioRunsHeadlessWithoutDisplay() {

@@ -1,0 +1,411 @@
+#include "cli/search_command.h"
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/progress_printer.h"
+#include "common/error.h"
+#include "common/format.h"
+#include "common/json_document.h"
+#include "common/torch_info.h"
+#include "cost/cost_model.h"
+#include "cost/mcu_catalog.h"
+#include "data/dataset_loader.h"
+#include "data/image_cache.h"
+#include "engine/search_engine.h"
+#include "search/pareto_archive.h"
+#include "supernet/checkpoint.h"
+#include "train/supernet_trainer.h"
+
+namespace dnas::cli {
+namespace {
+
+std::atomic<bool> gStop{false};
+extern "C" void onSearchInterrupt(int) {
+    gStop.store(true);
+}
+
+class TerminalSearchObserver : public SearchObserver {
+public:
+    TerminalSearchObserver(ProgressPrinter& printer, std::stop_source& stop)
+        : printer_(printer)
+        , stop_(stop) {}
+
+    void runStarted(std::int64_t runId, const SearchConfig& c) override {
+        printer_.log("run " + std::to_string(runId) + ": mode " + c.mode + ", strategy " +
+                     c.strategy.name);
+    }
+    void candidateEvaluated(const CandidateRecord& r, bool onFront) override {
+        if (gStop.load() && !stop_.stop_requested()) {
+            printer_.log("interrupted: stopping after this candidate (continue with --resume)");
+            stop_.request_stop();
+        }
+        screened_ += r.evaluated ? 0 : 1;
+        fronts_[r.mode] += onFront ? 1 : 0;
+    }
+    void hypervolume(const std::string& mode, long long, double value) override {
+        hv_[mode] = value;
+    }
+    void frontier(const std::string& mode, const std::vector<CandidateRecord>& front) override {
+        fronts_[mode] = front.size();
+    }
+    void progress(const std::string& mode, long long evaluations, long long planned,
+                  double eta) override {
+        char line[200];
+        std::snprintf(
+            line, sizeof line, "[%s] %lld%s evaluations  front %zu  HV %.4f  screened out %lld%s%s",
+            mode.c_str(), evaluations, planned > 0 ? ("/" + std::to_string(planned)).c_str() : "",
+            fronts_[mode], hv_[mode], screened_, planned > 0 ? "  ETA " : "",
+            planned > 0 ? ProgressPrinter::duration(eta).c_str() : "");
+        printer_.update(line);
+    }
+    void log(const std::string& text) override { printer_.log(text); }
+
+private:
+    ProgressPrinter& printer_;
+    std::stop_source& stop_;
+    std::map<std::string, std::size_t> fronts_;
+    std::map<std::string, double> hv_;
+    long long screened_ = 0;
+};
+
+class QuietTrainObserver : public TrainObserver {
+public:
+    explicit QuietTrainObserver(ProgressPrinter& p)
+        : printer_(p) {}
+    void onProgress(const TrainProgress& p) override {
+        char line[160];
+        std::snprintf(line, sizeof line, "training supernet: step %lld/%lld  loss %.4f  ETA %s",
+                      p.step, p.totalSteps, p.loss,
+                      ProgressPrinter::duration(p.etaSeconds).c_str());
+        printer_.update(line, p.step == p.totalSteps);
+    }
+
+private:
+    ProgressPrinter& printer_;
+};
+
+std::filesystem::path supernetCacheDir() {
+    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+        return std::filesystem::path(xdg) / "dnas-studio" / "supernets";
+    if (const char* home = std::getenv("HOME"); home && *home)
+        return std::filesystem::path(home) / ".cache" / "dnas-studio" / "supernets";
+    return "dnas-supernets";
+}
+
+// The frontier of a stored run's mode, from the stored costs and accuracies.
+nlohmann::json showMode(RunStore& store, const RunInfo& run, const std::string& mode) {
+    const auto& cfg = run.config;
+    std::vector<std::string> objectives =
+        cfg.value("objectives", std::vector<std::string>{"peak_sram_bytes", "flash_bytes"});
+    ParetoArchive archive;
+    std::map<std::int64_t, CandidateRecord> byId;
+    for (const auto& r : store.candidates(run.id)) {
+        if (r.mode != mode || !r.evaluated || !r.feasible)
+            continue;
+        std::vector<double> v = {1 - r.accuracy};
+        for (const auto& o : objectives)
+            v.push_back(o == "peak_sram_bytes" ? static_cast<double>(r.peakSramBytes)
+                        : o == "flash_bytes"   ? static_cast<double>(r.flashBytes)
+                        : o == "latency_ms"    ? r.latencyMs
+                        : o == "macs"          ? static_cast<double>(r.macs)
+                                               : r.energyMj);
+        archive.insert(r.id, v);
+        byId[r.id] = r;
+    }
+    nlohmann::json frontier = nlohmann::json::array();
+    for (const auto& e : archive.front()) {
+        const auto& r = byId[e.id];
+        frontier.push_back({{"id", r.id},
+                            {"resolution", r.candidate.data.resolution},
+                            {"colour", toString(r.candidate.data.colour)},
+                            {"accuracy", r.accuracy},
+                            {"peak_sram_bytes", r.peakSramBytes},
+                            {"flash_bytes", r.flashBytes},
+                            {"latency_ms", r.latencyMs},
+                            {"macs", r.macs},
+                            {"feasible", r.feasible},
+                            {"candidate", r.candidate}});
+    }
+    std::sort(frontier.begin(), frontier.end(), [](const auto& a, const auto& b) {
+        return a["accuracy"].template get<double>() > b["accuracy"].template get<double>();
+    });
+    const auto hv = store.hypervolumes(run.id, mode);
+    return {{"frontier", frontier}, {"hypervolume", hv.empty() ? 0.0 : hv.back().second}};
+}
+
+} // namespace
+
+void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
+    // ---- dnas search ----------------------------------------------------------------------
+    {
+        struct Args {
+            std::string dataset = "fashion-mnist:binary";
+            std::string supernet;
+            std::string space = "demo";
+            std::string mcu = "stm32f746";
+            std::string runtime;
+            std::string costMode = "tflm";
+            std::string fixedData;
+            std::string store;
+            std::string sramBudget, flashBudget;
+            double latencyBudget = 0;
+            std::int64_t resume = 0;
+            std::size_t trainSubset = 0;
+            SearchConfig config;
+        };
+        auto a = std::make_shared<Args>();
+        auto* app = parent.add_subcommand(
+            "search", "Search data configurations and architectures under MCU budgets");
+        app->add_option("--dataset", a->dataset, "Dataset (see `dnas data inspect`)")
+            ->capture_default_str();
+        app->add_option("--supernet", a->supernet,
+                        "Trained supernet; absent: train one first (cached by dataset and space)");
+        app->add_option("--space", a->space, "Search-space preset or file")->capture_default_str();
+        app->add_option("--mcu", a->mcu, "MCU profile id (see `dnas mcus`)")->capture_default_str();
+        app->add_option("--runtime", a->runtime, "Runtime id of the MCU profile");
+        app->add_option("--cost-mode", a->costMode, "tflm, inplace or paper")
+            ->capture_default_str();
+        app->add_option("--sram-budget", a->sramBudget,
+                        "SRAM budget (default: the MCU's), e.g. 256K");
+        app->add_option("--flash-budget", a->flashBudget,
+                        "Flash budget (default: the MCU's), e.g. 1M");
+        app->add_option("--latency-budget", a->latencyBudget,
+                        "Latency budget in ms (none by default)");
+        app->add_option("--mode", a->config.mode,
+                        "dnas, hwnas (data fixed) or compare (both, equal budgets)")
+            ->capture_default_str();
+        app->add_option("--fixed-data", a->fixedData,
+                        "HW-NAS data configuration RES,COLOUR (default: largest resolution, rgb)");
+        app->add_option("--strategy", a->config.strategy.name, "nsga2, paper-ga or random")
+            ->capture_default_str();
+        app->add_option("--population", a->config.strategy.population,
+                        "Population / generation size")
+            ->capture_default_str();
+        app->add_option("--objectives", a->config.objectives,
+                        "Costs to minimise with accuracy: peak_sram_bytes, flash_bytes, "
+                        "latency_ms, macs, energy_mj")
+            ->capture_default_str();
+        app->add_option("--max-evals", a->config.maxEvaluations, "Evaluations per mode");
+        app->add_option("--generations", a->config.generations, "Generations per mode");
+        app->add_option("--time-limit", a->config.timeLimitSeconds, "Seconds for the whole run");
+        app->add_option("--seed", a->config.seed, "Random seed")->capture_default_str();
+        app->add_option("--train-subset", a->trainSubset,
+                        "Train the supernet on a subset of this many images");
+        app->add_option("--val-subset", a->config.eval.valSubset,
+                        "Score on a stratified validation subset of this size");
+        app->add_option("--store", a->store, "SQLite run store (created if missing)")->required();
+        app->add_option("--resume", a->resume, "Continue run RUN of the store");
+        commands.push_back(
+            {app, [a](std::ostream& out, std::ostream& err) {
+                 auto& c = a->config;
+                 const auto mode = parseCostMode(a->costMode);
+                 if (!mode)
+                     throw InputError("--cost-mode", "unknown cost mode '" + a->costMode + "'");
+                 c.costMode = *mode;
+                 const auto space = SearchSpace::load(a->space);
+                 if (!a->fixedData.empty()) {
+                     const auto comma = a->fixedData.find(',');
+                     const auto colour = comma == std::string::npos
+                                             ? std::optional<ColourMode>{}
+                                             : parseColourMode(a->fixedData.substr(comma + 1));
+                     int res = 0;
+                     try {
+                         res = std::stoi(a->fixedData.substr(0, comma));
+                     } catch (const std::exception&) {
+                     }
+                     if (!colour || res <= 0)
+                         throw InputError("--fixed-data",
+                                          "expected RES,COLOUR such as 96,rgb, found '" +
+                                              a->fixedData + "'");
+                     c.fixedData = DataConfig{res, *colour};
+                 }
+                 const auto catalog = McuCatalog::load();
+                 SearchInputs in;
+                 in.mcu = catalog.find(a->mcu);
+                 in.runtime = a->runtime;
+                 c.budgets = CostModel::budgetsOf(in.mcu);
+                 if (!a->sramBudget.empty()) {
+                     const auto v = parseByteSize(a->sramBudget);
+                     if (!v)
+                         throw InputError("--sram-budget", "expected a size such as 256K, found '" +
+                                                               a->sramBudget + "'");
+                     c.budgets.sramBytes = *v;
+                 }
+                 if (!a->flashBudget.empty()) {
+                     const auto v = parseByteSize(a->flashBudget);
+                     if (!v)
+                         throw InputError("--flash-budget", "expected a size such as 1M, found '" +
+                                                                a->flashBudget + "'");
+                     c.budgets.flashBytes = *v;
+                 }
+                 if (a->latencyBudget > 0)
+                     c.budgets.latencyMs = a->latencyBudget;
+                 const auto dataset = loadDataset(a->dataset, {});
+                 ImageCache cache(dataset, {});
+                 ProgressPrinter printer(err, isatty(2) != 0);
+                 std::string supernetPath = a->supernet;
+                 if (supernetPath.empty()) {
+                     const auto dir = supernetCacheDir();
+                     supernetPath =
+                         (dir / (space.name + "-" + dataset->fingerprint + ".pt")).string();
+                     if (!std::filesystem::exists(supernetPath)) {
+                         printer.log("no --supernet: training one for space " + space.name +
+                                     " (cached as " + supernetPath + ")");
+                         TrainOptions t;
+                         t.epochs = 2;
+                         t.trainSubset = a->trainSubset;
+                         t.seed = c.seed;
+                         t.checkpoint = supernetPath;
+                         QuietTrainObserver quiet(printer);
+                         SupernetTrainer(Supernet(space, static_cast<int>(dataset->classes.size())),
+                                         dataset, cache, t)
+                             .run(quiet);
+                         printer.finish();
+                     }
+                 }
+                 auto loaded = loadCheckpoint(supernetPath);
+                 checkCheckpointMatches(loaded.meta, supernetPath, space, *dataset);
+                 loaded.supernet->eval();
+                 auto store = RunStore::open(a->store);
+                 in.supernet = loaded.supernet;
+                 in.dataset = dataset;
+                 in.cache = &cache;
+                 in.store = store.get();
+                 in.supernetFingerprint =
+                     loaded.meta.datasetFingerprint + ":" + std::to_string(loaded.meta.step);
+                 std::stop_source stop;
+                 TerminalSearchObserver observer(printer, stop);
+                 gStop = false;
+                 auto previous = std::signal(SIGINT, onSearchInterrupt);
+                 const auto runId = SearchEngine::run(
+                     c, in, observer, stop.get_token(),
+                     a->resume > 0 ? std::optional<std::int64_t>(a->resume) : std::nullopt);
+                 std::signal(SIGINT, previous);
+                 printer.finish();
+                 const auto info = store->run(runId);
+                 out << "run " << runId << " " << info.status << ": " << info.evaluations
+                     << " evaluations in " << a->store << " (see `dnas runs show " << runId
+                     << " --store " << a->store << "`)\n";
+                 for (const std::string m : {"dnas", "hwnas"}) {
+                     const auto hv = store->hypervolumes(runId, m);
+                     if (!hv.empty())
+                         out << "  " << m << ": hypervolume " << hv.back().second << "\n";
+                 }
+                 return info.status == "stopped" ? 130 : 0;
+             }});
+    }
+
+    // ---- dnas runs -------------------------------------------------------------------------
+    {
+        auto* runs = parent.add_subcommand("runs", "Stored search runs: list, show, csv");
+        runs->require_subcommand(1);
+        struct Args {
+            std::string store;
+            std::int64_t run = 0;
+            bool json = false;
+        };
+        auto addCommon = [](CLI::App* app, Args& a, bool withRun) {
+            app->add_option("--store", a.store, "SQLite run store")->required();
+            if (withRun)
+                app->add_option("run", a.run, "Run id (see `dnas runs list`)")->required();
+        };
+        auto openStore = [](const std::string& path) {
+            if (!std::filesystem::exists(path))
+                throw InputError({{path, 0, {}, "run store does not exist"}});
+            return RunStore::open(path);
+        };
+        {
+            auto a = std::make_shared<Args>();
+            auto* app = runs->add_subcommand("list", "List the runs of a store");
+            addCommon(app, *a, false);
+            app->add_flag("--json", a->json, "Print [{id, status, evaluations}]");
+            commands.push_back({app, [a, openStore](std::ostream& out, std::ostream&) {
+                                    auto store = openStore(a->store);
+                                    nlohmann::json list = nlohmann::json::array();
+                                    for (const auto& r : store->runs()) {
+                                        list.push_back({{"id", r.id},
+                                                        {"status", r.status},
+                                                        {"evaluations", r.evaluations},
+                                                        {"created", r.created},
+                                                        {"mode", r.config.value("mode", "")},
+                                                        {"seed", r.seed}});
+                                        if (!a->json)
+                                            out << r.id << "  " << r.created << "  " << r.status
+                                                << "  " << r.config.value("mode", "") << "  "
+                                                << r.evaluations << " evaluations\n";
+                                    }
+                                    if (a->json)
+                                        out << list.dump(2) << '\n';
+                                    return 0;
+                                }});
+        }
+        {
+            auto a = std::make_shared<Args>();
+            auto* app = runs->add_subcommand("show", "A run's frontier and hypervolume per mode");
+            addCommon(app, *a, true);
+            app->add_flag(
+                "--json", a->json,
+                "Print {id, status, evaluations, modes: {mode: {frontier, hypervolume}}}");
+            commands.push_back(
+                {app, [a, openStore](std::ostream& out, std::ostream&) {
+                     auto store = openStore(a->store);
+                     const auto run = store->run(a->run);
+                     nlohmann::json modes = nlohmann::json::object();
+                     for (const std::string m : {"dnas", "hwnas"}) {
+                         const auto mode = run.config.value("mode", "dnas");
+                         if (mode == m || mode == "compare")
+                             modes[m] = showMode(*store, run, m);
+                     }
+                     const nlohmann::json j = {{"id", run.id},
+                                               {"status", run.status},
+                                               {"evaluations", run.evaluations},
+                                               {"config", run.config},
+                                               {"modes", modes}};
+                     if (a->json) {
+                         out << j.dump(2) << '\n';
+                         return 0;
+                     }
+                     out << "run " << run.id << " (" << run.status << ", " << run.evaluations
+                         << " evaluations)\n";
+                     for (const auto& [name, m] : modes.items()) {
+                         out << "\n"
+                             << name << ": hypervolume " << m["hypervolume"].get<double>()
+                             << ", frontier:\n";
+                         for (const auto& e : m["frontier"]) {
+                             char line[200];
+                             std::snprintf(line, sizeof line,
+                                           "  #%-5lld %3d px %-9s accuracy %.4f  SRAM %s  flash %s "
+                                           " latency %s\n",
+                                           e["id"].get<long long>(), e["resolution"].get<int>(),
+                                           e["colour"].get<std::string>().c_str(),
+                                           e["accuracy"].get<double>(),
+                                           formatBytes(e["peak_sram_bytes"].get<double>()).c_str(),
+                                           formatBytes(e["flash_bytes"].get<double>()).c_str(),
+                                           formatMs(e["latency_ms"].get<double>()).c_str());
+                             out << line;
+                         }
+                     }
+                     return 0;
+                 }});
+        }
+        {
+            auto a = std::make_shared<Args>();
+            auto* app = runs->add_subcommand("csv", "Every candidate of a run as CSV");
+            addCommon(app, *a, true);
+            commands.push_back({app, [a, openStore](std::ostream& out, std::ostream&) {
+                                    auto store = openStore(a->store);
+                                    store->exportCsv(a->run, out);
+                                    return 0;
+                                }});
+        }
+    }
+}
+
+} // namespace dnas::cli
