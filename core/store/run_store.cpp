@@ -115,41 +115,52 @@ std::unique_ptr<RunStore> RunStore::open(const std::filesystem::path& path) {
     std::unique_ptr<RunStore> store(new RunStore(db, path));
     sqlite3_busy_timeout(db, 5000);
     try {
-        // Another program's database is left alone: only an empty file or our own store is used.
-        {
-            Statement tables(
-                db, "SELECT COUNT(*), SUM(name = 'meta') FROM sqlite_master WHERE type = 'table'");
-            tables.step();
-            bool ours = false;
-            if (tables.integer(1) > 0) {
-                Statement kind(db, "SELECT value FROM meta WHERE key = 'kind'");
-                ours = kind.step() && kind.text(0) == "dnas-studio-run-store";
+        // One write transaction checks and creates, so that a second process opening the
+        // same file meanwhile never sees a half-made store. Another program's database is
+        // left alone (journal mode included): only an empty file or our own store is used.
+        store->exec("BEGIN IMMEDIATE");
+        try {
+            { // statements end before COMMIT
+                Statement tables(
+                    db,
+                    "SELECT COUNT(*), SUM(name = 'meta') FROM sqlite_master WHERE type = 'table'");
+                tables.step();
+                const auto tableCount = tables.integer(0);
+                bool ours = false;
+                if (tables.integer(1) > 0) {
+                    Statement kind(db, "SELECT value FROM meta WHERE key = 'kind'");
+                    ours = kind.step() && kind.text(0) == "dnas-studio-run-store";
+                }
+                if (tableCount > 0 && !ours)
+                    throw InputError(
+                        {{path.string(),
+                          0,
+                          {},
+                          "a SQLite database of another program, not a DNAS Studio run store; "
+                          "it was left unchanged"}});
+                store->exec(kSchema);
+                Statement read(db, "SELECT value FROM meta WHERE key = 'schema_version'");
+                if (read.step()) {
+                    const auto version = std::stoi(read.text(0));
+                    if (version > kSchemaVersion)
+                        throw InputError({{path.string(),
+                                           0,
+                                           {},
+                                           "run store schema version " + std::to_string(version) +
+                                               " is newer than this program understands (" +
+                                               std::to_string(kSchemaVersion) + ")"}});
+                } else {
+                    Statement write(db, "INSERT INTO meta(key, value) VALUES('schema_version', ?), "
+                                        "('kind', 'dnas-studio-run-store')");
+                    write.bind(1, std::to_string(kSchemaVersion)).step();
+                }
             }
-            if (tables.integer(0) > 0 && !ours)
-                throw InputError(
-                    {{path.string(),
-                      0,
-                      {},
-                      "a SQLite database of another program, not a DNAS Studio run store; "
-                      "it was left unchanged"}});
+            store->exec("COMMIT");
+        } catch (...) {
+            sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
         }
         store->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
-        store->exec(kSchema);
-        Statement read(db, "SELECT value FROM meta WHERE key = 'schema_version'");
-        if (read.step()) {
-            const auto version = std::stoi(read.text(0));
-            if (version > kSchemaVersion)
-                throw InputError({{path.string(),
-                                   0,
-                                   {},
-                                   "run store schema version " + std::to_string(version) +
-                                       " is newer than this program understands (" +
-                                       std::to_string(kSchemaVersion) + ")"}});
-        } else {
-            Statement write(db, "INSERT INTO meta(key, value) VALUES('schema_version', ?), "
-                                "('kind', 'dnas-studio-run-store')");
-            write.bind(1, std::to_string(kSchemaVersion)).step();
-        }
     } catch (const std::runtime_error& e) {
         if (dynamic_cast<const InputError*>(&e))
             throw;
