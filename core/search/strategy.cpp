@@ -48,6 +48,14 @@ std::vector<ScoredCandidate> fromJson(const nlohmann::json& j) {
     return out;
 }
 
+std::vector<ScoredPoint> scoresOf(const std::vector<ScoredCandidate>& population) {
+    std::vector<ScoredPoint> points;
+    points.reserve(population.size());
+    for (const auto& s : population)
+        points.push_back(s.score);
+    return points;
+}
+
 Candidate initial(const SearchSpace& space, Rng& rng, const StrategyOptions& o) {
     Candidate c = space.sample(rng);
     if (o.fixedData)
@@ -108,9 +116,7 @@ public:
         if (static_cast<int>(population_.size()) <= o_.population)
             return;
         // Survival: fill by fronts, the last front by crowding distance.
-        std::vector<ScoredPoint> points;
-        for (const auto& s : population_)
-            points.push_back(s.score);
+        const auto points = scoresOf(population_);
         std::vector<ScoredCandidate> next;
         for (const auto& front : nonDominatedSort(points)) {
             if (next.size() + front.size() <= static_cast<std::size_t>(o_.population)) {
@@ -137,9 +143,7 @@ public:
 
 private:
     void rankPopulation() {
-        std::vector<ScoredPoint> points;
-        for (const auto& s : population_)
-            points.push_back(s.score);
+        const auto points = scoresOf(population_);
         rank_.assign(population_.size(), 0);
         crowding_.assign(population_.size(), 0);
         const auto fronts = nonDominatedSort(points);
