@@ -219,6 +219,8 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
                         scored.push_back(std::move(s));
                         continue;
                     }
+                    if (in.control)
+                        in.control->waitWhilePaused(stop);
                     if (stop.stop_requested() || timeUp() || modeDone(m)) {
                         stopped = stop.stop_requested() || timeUp();
                         break;

@@ -11,6 +11,7 @@
 
 #include "cost/cost_report.h"
 #include "cost/mcu_profile.h"
+#include "engine/search_control.h"
 #include "eval/evaluator.h"
 #include "search/strategy.h"
 #include "store/run_store.h"
@@ -65,6 +66,7 @@ struct SearchInputs {
     std::string runtime; // id; empty: the MCU's default
     RunStore* store = nullptr;
     std::string supernetFingerprint;
+    SearchControl* control = nullptr; // optional pause / resume
 };
 
 // The synchronous search facade: owns no thread; the caller decides where it runs and stops

@@ -1,3 +1,6 @@
+#include <atomic>
+#include <thread>
+
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -52,6 +55,7 @@ private Q_SLOTS:
     void overBudgetCandidatesAreNeverEvaluated();
     void sameSeedSameRun();
     void stopAndResumeWithoutRedoing();
+    void pauseHoldsTheSearch();
 
 private:
     SearchConfig config(const std::string& mode, long long evals) const;
@@ -204,6 +208,39 @@ void TestSearchEngine::stopAndResumeWithoutRedoing() {
         QVERIFY(all[i].candidate == straight[i].candidate);
     auto store = RunStore::open(db);
     QCOMPARE(store->runs()[0].status, std::string("finished"));
+}
+
+void TestSearchEngine::pauseHoldsTheSearch() {
+    struct Pauser : Counter {
+        SearchControl* control = nullptr;
+        std::atomic<int> seen{0};
+        void candidateEvaluated(const CandidateRecord& r, bool onFront) override {
+            Counter::candidateEvaluated(r, onFront);
+            if (++seen == 3)
+                control->pause();
+        }
+    } observer;
+    SearchControl control;
+    observer.control = &control;
+    auto store = RunStore::open(fs::path(dir_.path().toStdString()) / "pause.db");
+    SearchInputs in;
+    in.supernet = supernet_;
+    in.dataset = dataset_;
+    in.cache = cache_.get();
+    in.mcu = mcu_;
+    in.store = store.get();
+    in.control = &control;
+    const auto c = config("dnas", 8);
+    std::thread worker([&] { SearchEngine::run(c, in, observer); });
+    QTRY_VERIFY(control.paused());
+    const int atPause = observer.seen.load();
+    QThread::msleep(300);
+    QCOMPARE(observer.seen.load(), atPause); // nothing happens while paused
+    QVERIFY(!observer.finishedFlag);
+    control.resume();
+    worker.join();
+    QVERIFY(observer.finishedFlag);
+    QVERIFY(observer.seen.load() > atPause);
 }
 
 QTEST_APPLESS_MAIN(TestSearchEngine)
