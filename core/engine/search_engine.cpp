@@ -124,11 +124,13 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
     }
 
     std::int64_t runId = 0;
+    nlohmann::json savedState = nlohmann::json::object(); // what saveState() last wrote
     if (resumeRun) {
         runId = *resumeRun;
         in.store->run(runId); // throws for an unknown run
-        const auto state = in.store->loadState(runId);
-        for (const auto& r : in.store->candidates(runId)) {
+        savedState = in.store->loadState(runId).value_or(nlohmann::json::object());
+        const auto stored = in.store->candidates(runId);
+        for (const auto& r : stored) {
             for (auto& m : modes) {
                 if (m.name != r.mode)
                     continue;
@@ -140,14 +142,14 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
             }
         }
         for (auto& m : modes) {
-            if (state && state->contains(m.name)) {
-                m.strategy->restore((*state)[m.name]["strategy"]);
-                m.generation = (*state)[m.name]["generation"].get<int>();
+            if (savedState.contains(m.name)) {
+                m.strategy->restore(savedState[m.name]["strategy"]);
+                m.generation = savedState[m.name]["generation"].get<int>();
             }
         }
         // What the killed run stored of the generation it did not finish is reused, not redone:
         // the generation's proposals are a function of the seed, so they come again in order.
-        for (const auto& r : in.store->candidates(runId))
+        for (const auto& r : stored)
             for (auto& m : modes)
                 if (m.name == r.mode && r.generation == m.generation)
                     m.pending.push_back(r);
@@ -284,10 +286,9 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
                 m.strategy->tell(scored);
                 m.pending.clear();
                 ++m.generation;
-                nlohmann::json state =
-                    in.store->loadState(runId).value_or(nlohmann::json::object());
-                state[m.name] = {{"strategy", m.strategy->state()}, {"generation", m.generation}};
-                in.store->saveState(runId, state);
+                savedState[m.name] = {{"strategy", m.strategy->state()},
+                                      {"generation", m.generation}};
+                in.store->saveState(runId, savedState);
                 std::vector<CandidateRecord> front;
                 for (const auto& r : m.records)
                     if (m.archive.contains(r.id))

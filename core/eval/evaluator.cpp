@@ -10,6 +10,7 @@
 #include "data/image_cache.h"
 #include "data/tensor_batch.h"
 #include "train/augmented_batch.h"
+#include "train/learning_rate.h"
 
 namespace dnas {
 
@@ -136,11 +137,7 @@ void Evaluator::train(StaticNetImpl& net, const DataConfig& config, long long st
         for (auto& r : rows)
             r = rng.below(sources->rows());
         batch.prepare(rows, rng);
-        const double rate =
-            0.5 * options_.learningRate *
-            (1 + std::cos(M_PI * static_cast<double>(step) / static_cast<double>(steps)));
-        for (auto& group : optimizer.param_groups())
-            group.options().set_lr(rate);
+        setLearningRate(optimizer, warmupCosineRate(options_.learningRate, step, 0, steps));
         optimizer.zero_grad();
         const auto loss = torch::nn::functional::cross_entropy(
             net.forward(batch.images(config)), batch.labels(),

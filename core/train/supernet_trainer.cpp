@@ -13,6 +13,7 @@
 #include "data/image_cache.h"
 #include "supernet/checkpoint.h"
 #include "train/augmented_batch.h"
+#include "train/learning_rate.h"
 
 namespace dnas {
 namespace {
@@ -23,19 +24,6 @@ std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
     std::uint64_t z = a * 0x9E3779B97F4A7C15ULL + b + 0x632BE59BD9B4E019ULL;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     return z ^ (z >> 31);
-}
-
-double scheduledRate(double peak, long long step, long long warmup, long long total) {
-    if (step < warmup)
-        return peak * static_cast<double>(step + 1) / static_cast<double>(warmup);
-    const double progress =
-        static_cast<double>(step - warmup) / static_cast<double>(std::max(1LL, total - warmup));
-    return 0.5 * peak * (1.0 + std::cos(M_PI * std::min(1.0, progress)));
-}
-
-void setRate(torch::optim::Optimizer& optimizer, double rate) {
-    for (auto& group : optimizer.param_groups())
-        group.options().set_lr(rate);
 }
 
 } // namespace
@@ -185,8 +173,8 @@ TrainResult SupernetTrainer::run(TrainObserver& observer, std::stop_token stop) 
             subnets.push_back(space.sample(rng));
 
         const double rate =
-            scheduledRate(options_.learningRate, step, options_.warmupSteps, totalSteps);
-        setRate(*optimizer, rate);
+            warmupCosineRate(options_.learningRate, step, options_.warmupSteps, totalSteps);
+        setLearningRate(*optimizer, rate);
         optimizer->zero_grad();
         torch::Tensor teacher;
         double largestLoss = 0;

@@ -59,6 +59,7 @@ private Q_SLOTS:
 
 private:
     SearchConfig config(const std::string& mode, long long evals) const;
+    SearchInputs inputs(RunStore* store, SearchControl* control = nullptr) const;
     std::vector<CandidateRecord> run(const SearchConfig& c, const fs::path& db, Counter& counter,
                                      std::stop_token stop = {},
                                      std::optional<std::int64_t> resume = {});
@@ -95,16 +96,22 @@ SearchConfig TestSearchEngine::config(const std::string& mode, long long evals) 
     return c;
 }
 
-std::vector<CandidateRecord> TestSearchEngine::run(const SearchConfig& c, const fs::path& db,
-                                                   Counter& counter, std::stop_token stop,
-                                                   std::optional<std::int64_t> resume) {
-    auto store = RunStore::open(db);
+SearchInputs TestSearchEngine::inputs(RunStore* store, SearchControl* control) const {
     SearchInputs in;
     in.supernet = supernet_;
     in.dataset = dataset_;
     in.cache = cache_.get();
     in.mcu = mcu_;
-    in.store = store.get();
+    in.store = store;
+    in.control = control;
+    return in;
+}
+
+std::vector<CandidateRecord> TestSearchEngine::run(const SearchConfig& c, const fs::path& db,
+                                                   Counter& counter, std::stop_token stop,
+                                                   std::optional<std::int64_t> resume) {
+    auto store = RunStore::open(db);
+    auto in = inputs(store.get());
     const auto id = SearchEngine::run(c, in, counter, stop, resume);
     return store->candidates(id);
 }
@@ -223,13 +230,7 @@ void TestSearchEngine::pauseHoldsTheSearch() {
     SearchControl control;
     observer.control = &control;
     auto store = RunStore::open(fs::path(dir_.path().toStdString()) / "pause.db");
-    SearchInputs in;
-    in.supernet = supernet_;
-    in.dataset = dataset_;
-    in.cache = cache_.get();
-    in.mcu = mcu_;
-    in.store = store.get();
-    in.control = &control;
+    auto in = inputs(store.get(), &control);
     const auto c = config("dnas", 8);
     std::thread worker([&] { SearchEngine::run(c, in, observer); });
     QTRY_VERIFY(control.paused());
