@@ -248,6 +248,13 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                  if (a->latencyBudget > 0)
                      c.budgets.latencyMs = a->latencyBudget;
                  const auto dataset = loadDataset(a->dataset, {});
+                 // Before a supernet is trained for a run that cannot start.
+                 if (const auto* runtime =
+                         in.mcu.runtime(a->runtime.empty() ? in.mcu.defaultRuntime : a->runtime);
+                     runtime && a->resume <= 0)
+                     SearchEngine::checkBudgets(c, c.budgets, space,
+                                                static_cast<int>(dataset->classes.size()), in.mcu,
+                                                *runtime);
                  ImageCache cache(dataset, {});
                  ProgressPrinter printer(err, isatty(2) != 0);
                  std::string supernetPath = a->supernet;
@@ -274,6 +281,14 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                  checkCheckpointMatches(loaded.meta, supernetPath, space, *dataset);
                  loaded.supernet->eval();
                  auto store = RunStore::open(a->store);
+                 if (a->resume > 0) {
+                     // A resumed run continues with its own configuration, including budgets
+                     // it adopted while running.
+                     c = SearchConfig::fromJson(store->run(a->resume).config);
+                     printer.log("using run " + std::to_string(a->resume) +
+                                 "'s stored configuration (mode " + c.mode + ", strategy " +
+                                 c.strategy.name + ")");
+                 }
                  in.supernet = loaded.supernet;
                  in.dataset = dataset;
                  in.cache = &cache;

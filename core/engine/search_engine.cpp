@@ -2,10 +2,13 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "common/format.h"
 #include "common/rng.h"
 #include "cost/cost_model.h"
 #include "data/dataset.h"
@@ -15,6 +18,10 @@ namespace dnas {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Generations in a row that bring nothing new (every proposal already scored) before a mode
+// is stopped: its reachable space is exhausted.
+constexpr int kMaxStaleGenerations = 25;
 
 double costOf(const CostReport& r, const std::string& name) {
     if (name == "peak_sram_bytes")
@@ -32,16 +39,106 @@ double costOf(const CostReport& r, const std::string& name) {
                          "' (use peak_sram_bytes, flash_bytes, latency_ms, macs, energy_mj)");
 }
 
+// Costs and normalised objectives of candidates under the run's current budgets.
+class Scoring {
+public:
+    Scoring(const SearchConfig& config, const SearchSpace& space, int classes,
+            const McuProfile& mcu, const RuntimeProfile& runtime)
+        : config_(config)
+        , space_(space)
+        , classes_(classes)
+        , mcu_(mcu)
+        , runtime_(runtime) {
+        largest_ = estimate(space.largest());
+        for (const auto& o : config.objectives)
+            costOf(largest_, o); // rejects unknown objectives before anything runs
+        setBudgets(config.budgets);
+    }
+
+    // Objectives without a budget are normalised by the space's largest network.
+    void setBudgets(const Budgets& b) {
+        budgets_ = b;
+        normaliser_.clear();
+        for (const auto& o : config_.objectives) {
+            if (o == "peak_sram_bytes")
+                normaliser_.push_back(static_cast<double>(b.sramBytes));
+            else if (o == "flash_bytes")
+                normaliser_.push_back(static_cast<double>(b.flashBytes));
+            else if (o == "latency_ms" && b.latencyMs)
+                normaliser_.push_back(*b.latencyMs);
+            else
+                normaliser_.push_back(std::max(1e-9, costOf(largest_, o)));
+        }
+    }
+    const Budgets& budgets() const { return budgets_; }
+
+    CostReport estimate(const Candidate& c) {
+        return model_.estimate(buildNetwork(space_.decode(c, classes_)), mcu_, runtime_,
+                               config_.costMode, budgets_);
+    }
+
+    ScoredPoint point(const CostReport& report, double accuracy) const {
+        ScoredPoint p;
+        p.objectives = {1 - accuracy};
+        for (std::size_t i = 0; i < config_.objectives.size(); ++i)
+            p.objectives.push_back(costOf(report, config_.objectives[i]) / normaliser_[i]);
+        for (const auto& v : report.violations)
+            p.violation += v.value / v.limit - 1;
+        return p;
+    }
+
+private:
+    const SearchConfig& config_;
+    const SearchSpace& space_;
+    int classes_;
+    const McuProfile& mcu_;
+    const RuntimeProfile& runtime_;
+    CostModel model_;
+    CostReport largest_;
+    Budgets budgets_;
+    std::vector<double> normaliser_;
+};
+
 struct ModeState {
     std::string name;
+    std::optional<DataConfig> fixedData;
     std::unique_ptr<Strategy> strategy;
     ParetoArchive archive;
-    std::vector<CandidateRecord> records; // evaluated, for frontier snapshots
-    std::vector<CandidateRecord> pending; // a resumed run's records of its unfinished generation
+    std::vector<CandidateRecord> records; // every stored candidate, in order
+    struct Known {
+        std::size_t record = 0;  // the candidate's latest record
+        int firstGeneration = 0; // the generation that first proposed it
+    };
+    std::unordered_map<std::string, Known> known; // by canonical candidate
     long long evaluations = 0;
     long long sequence = 0;
     int generation = 0;
+    int staleGenerations = 0;
+    bool exhausted = false;
 };
+
+std::string keyOf(const SearchSpace& space, const Candidate& c) {
+    return nlohmann::json(space.canonical(c)).dump();
+}
+
+void remember(const SearchSpace& space, ModeState& m, CandidateRecord record) {
+    const auto [it, added] =
+        m.known.try_emplace(keyOf(space, record.candidate), ModeState::Known{0, record.generation});
+    it->second.record = m.records.size();
+    m.records.push_back(std::move(record));
+}
+
+nlohmann::json budgetsJson(const Budgets& b) {
+    return {{"sram_bytes", b.sramBytes},
+            {"flash_bytes", b.flashBytes},
+            {"latency_ms", b.latencyMs ? nlohmann::json(*b.latencyMs) : nlohmann::json()}};
+}
+
+std::string describe(const Budgets& b) {
+    return "SRAM " + formatBytes(static_cast<double>(b.sramBytes)) + ", flash " +
+           formatBytes(static_cast<double>(b.flashBytes)) +
+           (b.latencyMs ? ", latency " + formatMs(*b.latencyMs) : std::string());
+}
 
 } // namespace
 
@@ -50,11 +147,7 @@ nlohmann::json SearchConfig::toJson() const {
                         {"strategy", strategy.name},
                         {"population", strategy.population},
                         {"cost_mode", toString(costMode)},
-                        {"budgets",
-                         {{"sram_bytes", budgets.sramBytes},
-                          {"flash_bytes", budgets.flashBytes},
-                          {"latency_ms", budgets.latencyMs ? nlohmann::json(*budgets.latencyMs)
-                                                           : nlohmann::json()}}},
+                        {"budgets", budgetsJson(budgets)},
                         {"objectives", objectives},
                         {"max_evaluations", maxEvaluations},
                         {"generations", generations},
@@ -65,6 +158,98 @@ nlohmann::json SearchConfig::toJson() const {
     if (fixedData)
         j["fixed_data"] = *fixedData;
     return j;
+}
+
+SearchConfig SearchConfig::fromJson(const nlohmann::json& j) {
+    SearchConfig c;
+    try {
+        c.mode = j.at("mode").get<std::string>();
+        c.strategy.name = j.at("strategy").get<std::string>();
+        c.strategy.population = j.at("population").get<int>();
+        const auto costMode = parseCostMode(j.at("cost_mode").get<std::string>());
+        if (!costMode)
+            throw InputError("run configuration", "unknown cost_mode " + j["cost_mode"].dump());
+        c.costMode = *costMode;
+        const auto& b = j.at("budgets");
+        c.budgets.sramBytes = b.at("sram_bytes").get<Bytes>();
+        c.budgets.flashBytes = b.at("flash_bytes").get<Bytes>();
+        if (b.contains("latency_ms") && !b["latency_ms"].is_null())
+            c.budgets.latencyMs = b["latency_ms"].get<double>();
+        c.objectives = j.at("objectives").get<std::vector<std::string>>();
+        c.maxEvaluations = j.at("max_evaluations").get<long long>();
+        c.generations = j.at("generations").get<int>();
+        c.timeLimitSeconds = j.at("time_limit_seconds").get<double>();
+        c.seed = j.at("seed").get<std::uint64_t>();
+        const auto kind = parseEvaluatorKind(j.at("evaluator").get<std::string>());
+        if (!kind)
+            throw InputError("run configuration", "unknown evaluator " + j["evaluator"].dump());
+        c.eval.kind = *kind;
+        c.eval.valSubset = j.at("val_subset").get<std::size_t>();
+        if (j.contains("fixed_data")) {
+            const auto& f = j["fixed_data"];
+            const auto colour = parseColourMode(f.at("colour").get<std::string>());
+            if (!colour)
+                throw InputError("run configuration", "unknown colour " + f["colour"].dump());
+            c.fixedData = DataConfig{f.at("resolution").get<int>(), *colour};
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw InputError("run configuration", std::string("malformed: ") + e.what());
+    }
+    return c;
+}
+
+DataConfig SearchConfig::hwNasData(const SearchSpace& space) const {
+    return fixedData.value_or(DataConfig{
+        *std::max_element(space.resolutions.begin(), space.resolutions.end()), ColourMode::Rgb});
+}
+
+namespace {
+
+void checkReachable(const SearchSpace& space, int classes, const McuProfile& mcu,
+                    const RuntimeProfile& runtime, CostMode mode, const Budgets& budgets,
+                    const std::optional<DataConfig>& fixedData) {
+    if (budgets.sramBytes <= 0 || budgets.flashBytes <= 0)
+        throw InputError("--budget", "SRAM and flash budgets must be positive");
+    if (budgets.latencyMs && *budgets.latencyMs <= 0)
+        throw InputError("--latency-budget", "must be positive");
+    Candidate smallest = space.smallest();
+    if (fixedData)
+        smallest.data = *fixedData;
+    CostModel model;
+    const auto report =
+        model.estimate(buildNetwork(space.decode(smallest, classes)), mcu, runtime, mode, budgets);
+    if (report.fits)
+        return;
+    const auto& v = report.violations.front();
+    const bool bytes = v.resource != BudgetViolation::Resource::Latency;
+    const std::string what = v.resource == BudgetViolation::Resource::Sram    ? "SRAM"
+                             : v.resource == BudgetViolation::Resource::Flash ? "flash"
+                                                                              : "latency";
+    auto amount = [&](double x) {
+        return bytes ? formatBytes(x) : formatMs(x);
+    };
+    char widthText[16];
+    std::snprintf(widthText, sizeof widthText, "%.2f", smallest.arch.width);
+    throw InputError(what == "SRAM"    ? "--sram-budget"
+                     : what == "flash" ? "--flash-budget"
+                                       : "--latency-budget",
+                     "impossible budget: " + what + " " + amount(v.limit) + " is below the " +
+                         amount(v.value) + " that the smallest network of space '" + space.name +
+                         "' (" + std::to_string(smallest.data.resolution) + " px " +
+                         std::string(toString(smallest.data.colour)) + ", width " + widthText +
+                         ") needs on " + mcu.id);
+}
+
+} // namespace
+
+void SearchEngine::checkBudgets(const SearchConfig& config, const Budgets& budgets,
+                                const SearchSpace& space, int classes, const McuProfile& mcu,
+                                const RuntimeProfile& runtime) {
+    if (config.mode != "hwnas")
+        checkReachable(space, classes, mcu, runtime, config.costMode, budgets, std::nullopt);
+    if (config.mode != "dnas")
+        checkReachable(space, classes, mcu, runtime, config.costMode, budgets,
+                       config.hwNasData(space));
 }
 
 std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
@@ -83,29 +268,14 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
     if (config.maxEvaluations <= 0 && config.generations <= 0 && config.timeLimitSeconds <= 0)
         throw InputError("--max-evals",
                          "give a stop condition: --max-evals, --generations or --time-limit");
-    if (config.budgets.sramBytes <= 0 || config.budgets.flashBytes <= 0)
-        throw InputError("--budget", "SRAM and flash budgets must be positive");
 
-    // Normalisers of the cost objectives: the budget, or the largest candidate's cost.
-    CostModel costModel;
-    const auto largestReport =
-        costModel.estimate(buildNetwork(space.decode(space.largest(), classes)), in.mcu, *runtime,
-                           config.costMode, config.budgets);
-    std::vector<double> normaliser;
-    for (const auto& o : config.objectives) {
-        if (o == "peak_sram_bytes")
-            normaliser.push_back(static_cast<double>(config.budgets.sramBytes));
-        else if (o == "flash_bytes")
-            normaliser.push_back(static_cast<double>(config.budgets.flashBytes));
-        else if (o == "latency_ms" && config.budgets.latencyMs)
-            normaliser.push_back(*config.budgets.latencyMs);
-        else
-            normaliser.push_back(std::max(1e-9, costOf(largestReport, o)));
+    const DataConfig fixed = config.hwNasData(space);
+    if (config.mode != "dnas") {
+        Candidate probe = space.smallest();
+        probe.data = fixed;
+        if (const auto problems = space.check(probe); !problems.empty())
+            throw InputError("--fixed-data", problems.front());
     }
-    const std::vector<double> reference(config.objectives.size() + 1, 1.0);
-
-    DataConfig fixed = config.fixedData.value_or(DataConfig{
-        *std::max_element(space.resolutions.begin(), space.resolutions.end()), ColourMode::Rgb});
     std::vector<ModeState> modes;
     for (const std::string name : {"dnas", "hwnas"}) {
         if (config.mode != "compare" && config.mode != name)
@@ -118,10 +288,16 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
         if (name == "hwnas") {
             so.mask.data = false;
             so.fixedData = fixed;
+            m.fixedData = fixed;
         }
         m.strategy = makeStrategy(space, so);
         modes.push_back(std::move(m));
     }
+    checkBudgets(config, config.budgets, space, classes, in.mcu, *runtime);
+
+    Scoring scoring(config, space, classes, in.mcu, *runtime);
+    const std::vector<double> reference(config.objectives.size() + 1, 1.0);
+    nlohmann::json storedConfig = config.toJson();
 
     std::int64_t runId = 0;
     nlohmann::json savedState = nlohmann::json::object(); // what saveState() last wrote
@@ -129,53 +305,116 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
         runId = *resumeRun;
         in.store->run(runId); // throws for an unknown run
         savedState = in.store->loadState(runId).value_or(nlohmann::json::object());
-        const auto stored = in.store->candidates(runId);
-        for (const auto& r : stored) {
+        for (auto& r : in.store->candidates(runId)) {
             for (auto& m : modes) {
                 if (m.name != r.mode)
                     continue;
                 m.sequence = std::max<long long>(m.sequence, r.sequence + 1);
-                if (!r.evaluated)
-                    continue;
-                ++m.evaluations;
-                m.records.push_back(r);
+                m.evaluations += r.evaluated ? 1 : 0;
+                remember(space, m, std::move(r));
+                break;
             }
         }
         for (auto& m : modes) {
             if (savedState.contains(m.name)) {
                 m.strategy->restore(savedState[m.name]["strategy"]);
                 m.generation = savedState[m.name]["generation"].get<int>();
+                m.staleGenerations = savedState[m.name].value("stale_generations", 0);
             }
         }
-        // What the killed run stored of the generation it did not finish is reused, not redone:
-        // the generation's proposals are a function of the seed, so they come again in order.
-        for (const auto& r : stored)
-            for (auto& m : modes)
-                if (m.name == r.mode && r.generation == m.generation)
-                    m.pending.push_back(r);
         in.store->setStatus(runId, "running");
         observer.log("resuming run " + std::to_string(runId));
     } else {
-        runId = in.store->createRun(config.toJson(), config.seed, in.supernetFingerprint);
+        runId = in.store->createRun(storedConfig, config.seed, in.supernetFingerprint);
     }
     observer.runStarted(runId, config);
 
     Evaluator evaluator(in.supernet, in.dataset, *in.cache, config.eval);
-    auto objectivesOf = [&](const CostReport& report, double accuracy) {
-        std::vector<double> v = {1 - accuracy};
-        for (std::size_t i = 0; i < config.objectives.size(); ++i)
-            v.push_back(costOf(report, config.objectives[i]) / normaliser[i]);
-        return v;
-    };
-    // Rebuild the archives of a resumed run from its stored evaluations.
-    for (auto& m : modes) {
+
+    // The archive holds the evaluated candidates that fit the current budgets.
+    auto rebuildArchive = [&](ModeState& m) {
+        m.archive.clear();
         for (const auto& r : m.records) {
-            const auto report =
-                costModel.estimate(buildNetwork(space.decode(r.candidate, classes)), in.mcu,
-                                   *runtime, config.costMode, config.budgets);
-            m.archive.insert(r.id, objectivesOf(report, r.accuracy));
+            if (!r.evaluated)
+                continue;
+            const auto report = scoring.estimate(r.candidate);
+            if (report.fits)
+                m.archive.insert(r.id, scoring.point(report, r.accuracy).objectives);
         }
-    }
+    };
+    auto frontierOf = [](const ModeState& m) {
+        std::vector<CandidateRecord> front;
+        for (const auto& r : m.records)
+            if (r.evaluated && m.archive.contains(r.id))
+                front.push_back(r);
+        return front;
+    };
+    for (auto& m : modes)
+        rebuildArchive(m);
+
+    // A strategy member's score under the current budgets (nothing for a screened-out
+    // candidate that now fits: its accuracy is unknown).
+    const Rescorer rescore = [&](const ScoredCandidate& s) -> std::optional<ScoredPoint> {
+        const auto report = scoring.estimate(s.candidate);
+        if (!s.evaluated && report.fits)
+            return std::nullopt;
+        return scoring.point(report, s.accuracy);
+    };
+    // Adopts budgets requested through the control: strategies, the generation in progress and
+    // the archives are re-scored from stored costs and accuracies; nothing is re-evaluated.
+    auto adoptBudgets = [&](std::vector<ScoredCandidate>& inProgress) {
+        if (!in.control)
+            return;
+        const auto requested = in.control->takeBudgets();
+        if (!requested || *requested == scoring.budgets())
+            return;
+        try {
+            checkBudgets(config, *requested, space, classes, in.mcu, *runtime);
+        } catch (const InputError& e) {
+            observer.log(std::string("budget change refused: ") + e.what());
+            return;
+        }
+        scoring.setBudgets(*requested);
+        for (auto& m : modes) {
+            m.strategy->adoptBudgets(static_cast<double>(requested->sramBytes),
+                                     static_cast<double>(requested->flashBytes), rescore);
+            rebuildArchive(m);
+            const double hv = m.archive.hypervolume(reference);
+            in.store->recordHypervolume(runId, m.name, m.evaluations, hv);
+            observer.hypervolume(m.name, m.evaluations, hv);
+            observer.frontier(m.name, frontierOf(m));
+        }
+        rescorePopulation(inProgress, rescore);
+        storedConfig["budgets"] = budgetsJson(*requested);
+        in.store->updateConfig(runId, storedConfig);
+        observer.budgetsChanged(*requested);
+        observer.log("budgets changed to " + describe(*requested) +
+                     "; fronts re-scored without new evaluations");
+    };
+
+    // Progress and the run's remaining time, from this session's evaluation rate.
+    long long evaluationsAtStart = 0;
+    for (const auto& m : modes)
+        evaluationsAtStart += m.evaluations;
+    auto reportProgress = [&](const ModeState& m) {
+        const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+        long long done = 0;
+        for (const auto& x : modes)
+            done += x.evaluations;
+        const long long sessionDone = done - evaluationsAtStart;
+        double eta = 0;
+        if (config.maxEvaluations > 0 && sessionDone > 0) {
+            long long remaining = 0;
+            for (const auto& x : modes)
+                remaining += x.exhausted ? 0 : std::max(0LL, config.maxEvaluations - x.evaluations);
+            eta = elapsed / static_cast<double>(sessionDone) * static_cast<double>(remaining);
+        }
+        if (config.timeLimitSeconds > 0) {
+            const double left = std::max(0.0, config.timeLimitSeconds - elapsed);
+            eta = eta > 0 ? std::min(eta, left) : left;
+        }
+        observer.progress(m.name, m.evaluations, config.maxEvaluations, eta);
+    };
 
     auto timeUp = [&] {
         return config.timeLimitSeconds > 0 &&
@@ -183,7 +422,8 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
                    config.timeLimitSeconds;
     };
     auto modeDone = [&](const ModeState& m) {
-        return (config.maxEvaluations > 0 && m.evaluations >= config.maxEvaluations) ||
+        return m.exhausted ||
+               (config.maxEvaluations > 0 && m.evaluations >= config.maxEvaluations) ||
                (config.generations > 0 && m.generation >= config.generations);
     };
     bool stopped = false;
@@ -200,36 +440,43 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
                         (static_cast<std::uint64_t>(m.generation) << 8) ^
                         (m.name == "hwnas" ? 0x5555ULL : 0ULL));
                 std::vector<ScoredCandidate> scored;
-                const auto proposals = m.strategy->ask(rng);
-                for (std::size_t k = 0; k < proposals.size(); ++k) {
-                    const auto& candidate = proposals[k];
-                    if (k < m.pending.size() && m.pending[k].candidate == candidate) {
-                        const auto& r = m.pending[k];
-                        const auto report =
-                            costModel.estimate(buildNetwork(space.decode(candidate, classes)),
-                                               in.mcu, *runtime, config.costMode, config.budgets);
-                        ScoredCandidate s;
-                        s.candidate = candidate;
-                        s.accuracy = r.accuracy;
-                        s.precision = r.metrics.value("precision", 0.0);
-                        s.recall = r.metrics.value("recall", 0.0);
-                        s.ramBytes = static_cast<double>(r.peakSramBytes);
-                        s.flashBytes = static_cast<double>(r.flashBytes);
-                        for (const auto& v : report.violations)
-                            s.score.violation += v.value / v.limit - 1;
-                        s.score.objectives = objectivesOf(report, r.accuracy);
-                        scored.push_back(std::move(s));
-                        continue;
-                    }
+                long long fresh = 0; // candidates of this generation not scored before
+                // Seen: scored by an earlier generation (what a resumed run stored of its
+                // unfinished generation does not count, so the proposals come again in order).
+                const auto proposals = m.strategy->ask(rng, [&](const Candidate& c) {
+                    const auto k = m.known.find(keyOf(space, c));
+                    return k != m.known.end() && k->second.firstGeneration < m.generation;
+                });
+                for (const auto& candidate : proposals) {
                     if (in.control)
                         in.control->waitWhilePaused(stop);
+                    adoptBudgets(scored);
                     if (stop.stop_requested() || timeUp() || modeDone(m)) {
                         stopped = stop.stop_requested() || timeUp();
                         break;
                     }
-                    const auto report =
-                        costModel.estimate(buildNetwork(space.decode(candidate, classes)), in.mcu,
-                                           *runtime, config.costMode, config.budgets);
+                    const auto report = scoring.estimate(candidate);
+                    ScoredCandidate s;
+                    s.candidate = candidate;
+                    s.ramBytes = static_cast<double>(report.peakSramBytes);
+                    s.flashBytes = static_cast<double>(report.flashBytes);
+                    // A candidate scored before (proposed again, or stored by the unfinished
+                    // generation of a resumed run) keeps its score; one screened out under
+                    // other budgets that fits now is evaluated.
+                    const auto known = m.known.find(keyOf(space, candidate));
+                    if (known != m.known.end()) {
+                        const auto& r = m.records[known->second.record];
+                        if (r.evaluated || !report.fits) {
+                            s.evaluated = r.evaluated;
+                            s.accuracy = r.accuracy;
+                            s.precision = r.metrics.value("precision", 0.0);
+                            s.recall = r.metrics.value("recall", 0.0);
+                            s.score = scoring.point(report, r.accuracy);
+                            scored.push_back(std::move(s));
+                            continue;
+                        }
+                    }
+                    ++fresh;
                     CandidateRecord rec;
                     rec.runId = runId;
                     rec.mode = m.name;
@@ -243,57 +490,49 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
                     rec.latencyMs = report.latencyMs;
                     rec.energyMj = report.energyMj;
                     rec.feasible = report.fits;
-                    ScoredCandidate s;
-                    s.candidate = candidate;
-                    s.ramBytes = static_cast<double>(report.peakSramBytes);
-                    s.flashBytes = static_cast<double>(report.flashBytes);
-                    for (const auto& v : report.violations)
-                        s.score.violation += v.value / v.limit - 1;
-                    bool onFront = false;
+                    s.evaluated = false;
                     if (report.fits) {
                         const auto result = evaluator.evaluate(candidate);
                         rec.evaluated = true;
                         rec.accuracy = result.metrics.accuracy;
                         rec.metrics = result.metrics;
                         rec.evalSeconds = result.seconds;
+                        s.evaluated = true;
                         s.accuracy = result.metrics.accuracy;
                         s.precision = result.metrics.precision;
                         s.recall = result.metrics.recall;
                         ++m.evaluations;
                     }
-                    s.score.objectives = objectivesOf(report, rec.accuracy);
+                    s.score = scoring.point(report, rec.accuracy);
                     rec.id = in.store->addCandidate(rec);
+                    bool onFront = false;
                     if (rec.evaluated) {
                         onFront = m.archive.insert(rec.id, s.score.objectives);
-                        m.records.push_back(rec);
                         const double hv = m.archive.hypervolume(reference);
                         in.store->recordHypervolume(runId, m.name, m.evaluations, hv);
                         observer.hypervolume(m.name, m.evaluations, hv);
                     }
                     observer.candidateEvaluated(rec, onFront);
+                    remember(space, m, std::move(rec));
                     scored.push_back(std::move(s));
-                    const double elapsed =
-                        std::chrono::duration<double>(Clock::now() - started).count();
-                    const long long planned = config.maxEvaluations;
-                    observer.progress(m.name, m.evaluations, planned,
-                                      planned > 0 && m.evaluations > 0
-                                          ? elapsed / static_cast<double>(m.evaluations) *
-                                                static_cast<double>(planned - m.evaluations)
-                                          : 0.0);
+                    reportProgress(m);
                 }
                 if (stopped)
                     break;
                 m.strategy->tell(scored);
-                m.pending.clear();
                 ++m.generation;
+                m.staleGenerations = fresh > 0 ? 0 : m.staleGenerations + 1;
+                if (m.staleGenerations >= kMaxStaleGenerations) {
+                    m.exhausted = true;
+                    observer.log(m.name + ": " + std::to_string(kMaxStaleGenerations) +
+                                 " generations in a row proposed only candidates already "
+                                 "scored; stopping this mode (its reachable space is exhausted)");
+                }
                 savedState[m.name] = {{"strategy", m.strategy->state()},
-                                      {"generation", m.generation}};
+                                      {"generation", m.generation},
+                                      {"stale_generations", m.staleGenerations}};
                 in.store->saveState(runId, savedState);
-                std::vector<CandidateRecord> front;
-                for (const auto& r : m.records)
-                    if (m.archive.contains(r.id))
-                        front.push_back(r);
-                observer.frontier(m.name, front);
+                observer.frontier(m.name, frontierOf(m));
             }
             if (stopped || !anyActive)
                 break;

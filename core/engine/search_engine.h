@@ -38,7 +38,13 @@ struct SearchConfig {
     std::uint64_t seed = 0;
     EvalOptions eval;
 
+    // The data configuration HW-NAS is fixed to: fixedData, or the largest resolution in RGB.
+    DataConfig hwNasData(const SearchSpace& space) const;
+
     nlohmann::json toJson() const;
+    // The configuration stored with a run (what toJson() wrote), for --resume. Throws
+    // InputError naming the field that is missing or malformed.
+    static SearchConfig fromJson(const nlohmann::json& j);
 };
 
 // Observer of a running search, called on the engine's thread; implementations copy what they
@@ -47,12 +53,18 @@ class SearchObserver {
 public:
     virtual ~SearchObserver() = default;
     virtual void runStarted(std::int64_t /*runId*/, const SearchConfig&) {}
+    // A phase before or around the search ("training supernet", ...) with its own progress.
+    virtual void phase(const std::string& /*name*/, long long /*done*/, long long /*total*/,
+                       double /*etaSeconds*/) {}
+    // Evaluations done and planned for a mode (planned 0: no evaluation limit) and the run's
+    // estimated remaining time (0: unknown).
     virtual void progress(const std::string& /*mode*/, long long /*evaluations*/,
                           long long /*planned*/, double /*etaSeconds*/) {}
     virtual void candidateEvaluated(const CandidateRecord&, bool /*onFrontier*/) {}
     virtual void frontier(const std::string& /*mode*/, const std::vector<CandidateRecord>&) {}
     virtual void hypervolume(const std::string& /*mode*/, long long /*evaluations*/,
                              double /*value*/) {}
+    virtual void budgetsChanged(const Budgets&) {}
     virtual void log(const std::string&) {}
     virtual void finished(std::int64_t /*runId*/, bool /*stopped*/) {}
     virtual void failed(const std::string& /*message*/) {}
@@ -79,6 +91,13 @@ public:
     static std::int64_t run(const SearchConfig& config, SearchInputs& inputs,
                             SearchObserver& observer, std::stop_token stop = {},
                             std::optional<std::int64_t> resumeRun = std::nullopt);
+
+    // Throws InputError when a mode of `config` cannot run under `budgets` because not even
+    // the smallest network it can reach (the space's smallest; for HW-NAS at its fixed data
+    // configuration) meets them, naming the resource and both sizes.
+    static void checkBudgets(const SearchConfig& config, const Budgets& budgets,
+                             const SearchSpace& space, int classes, const McuProfile& mcu,
+                             const RuntimeProfile& runtime);
 };
 
 } // namespace dnas

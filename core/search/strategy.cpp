@@ -23,7 +23,8 @@ nlohmann::json toJson(const std::vector<ScoredCandidate>& population) {
                      {"precision", s.precision},
                      {"recall", s.recall},
                      {"ram", s.ramBytes},
-                     {"flash", s.flashBytes}});
+                     {"flash", s.flashBytes},
+                     {"evaluated", s.evaluated}});
     return j;
 }
 
@@ -43,6 +44,7 @@ std::vector<ScoredCandidate> fromJson(const nlohmann::json& j) {
         s.recall = item.at("recall").get<double>();
         s.ramBytes = item.at("ram").get<double>();
         s.flashBytes = item.at("flash").get<double>();
+        s.evaluated = item.value("evaluated", s.score.violation <= 0);
         out.push_back(std::move(s));
     }
     return out;
@@ -63,19 +65,56 @@ Candidate initial(const SearchSpace& space, Rng& rng, const StrategyOptions& o) 
     return c;
 }
 
+// Tries a strategy makes for a candidate that is new (neither seen nor already proposed in
+// the generation) before it accepts a repeat: a nearly exhausted space must not stall.
+constexpr int kFreshTries = 20;
+
+// Collects one generation's proposals and tells whether a candidate would repeat one.
+class Proposals {
+public:
+    Proposals(const SearchSpace& space, const SeenPredicate& seen)
+        : space_(space)
+        , seen_(seen) {}
+    bool repeats(const Candidate& c) const {
+        const auto canonical = space_.canonical(c);
+        for (const auto& o : canonical_)
+            if (o == canonical)
+                return true;
+        return seen_ && seen_(c);
+    }
+    // Draws with `make(try)` until a new candidate comes or the tries run out.
+    template <typename Make>
+    void add(Make&& make) {
+        Candidate c = make(0);
+        for (int t = 1; t < kFreshTries && repeats(c); ++t)
+            c = make(t);
+        canonical_.push_back(space_.canonical(c));
+        out_.push_back(std::move(c));
+    }
+    std::size_t size() const { return out_.size(); }
+    std::vector<Candidate> take() { return std::move(out_); }
+
+private:
+    const SearchSpace& space_;
+    const SeenPredicate& seen_;
+    std::vector<Candidate> canonical_;
+    std::vector<Candidate> out_;
+};
+
 // Random search: every generation is a fresh sample.
 class RandomSearch : public Strategy {
 public:
     RandomSearch(const SearchSpace& space, StrategyOptions o)
         : space_(space)
         , o_(std::move(o)) {}
-    std::vector<Candidate> ask(Rng& rng) override {
-        std::vector<Candidate> out;
+    std::vector<Candidate> ask(Rng& rng, const SeenPredicate& seen) override {
+        Proposals out(space_, seen);
         for (int i = 0; i < o_.population; ++i)
-            out.push_back(initial(space_, rng, o_));
-        return out;
+            out.add([&](int) { return initial(space_, rng, o_); });
+        return out.take();
     }
     void tell(const std::vector<ScoredCandidate>&) override {}
+    void adoptBudgets(double, double, const Rescorer&) override {}
     nlohmann::json state() const override { return nlohmann::json::object(); }
     void restore(const nlohmann::json&) override {}
 
@@ -92,23 +131,27 @@ public:
         : space_(space)
         , o_(std::move(o)) {}
 
-    std::vector<Candidate> ask(Rng& rng) override {
-        std::vector<Candidate> out;
+    // A repeated child is bred again from new parents, with the mutation rate raised by its
+    // base value on every try.
+    std::vector<Candidate> ask(Rng& rng, const SeenPredicate& seen) override {
+        Proposals out(space_, seen);
         if (population_.empty()) {
             for (int i = 0; i < o_.population; ++i)
-                out.push_back(initial(space_, rng, o_));
-            return out;
+                out.add([&](int) { return initial(space_, rng, o_); });
+            return out.take();
         }
         rankPopulation();
         while (static_cast<int>(out.size()) < o_.population) {
-            const auto& a = population_[tournament(rng)].candidate;
-            const auto& b = population_[tournament(rng)].candidate;
-            Candidate child =
-                rng.chance(o_.crossoverProbability) ? crossover(space_, a, b, rng, o_.mask) : a;
-            child = mutate(space_, child, rng, o_.mutationProbability, o_.mask);
-            out.push_back(std::move(child));
+            out.add([&](int attempt) {
+                const auto& a = population_[tournament(rng)].candidate;
+                const auto& b = population_[tournament(rng)].candidate;
+                Candidate child =
+                    rng.chance(o_.crossoverProbability) ? crossover(space_, a, b, rng, o_.mask) : a;
+                const double rate = std::min(1.0, o_.mutationProbability * (1 + attempt));
+                return mutate(space_, child, rng, rate, o_.mask);
+            });
         }
-        return out;
+        return out.take();
     }
 
     void tell(const std::vector<ScoredCandidate>& scored) override {
@@ -136,6 +179,9 @@ public:
         population_ = std::move(next);
     }
 
+    void adoptBudgets(double, double, const Rescorer& rescore) override {
+        rescorePopulation(population_, rescore);
+    }
     nlohmann::json state() const override { return {{"population", toJson(population_)}}; }
     void restore(const nlohmann::json& state) override {
         population_ = fromJson(state.at("population"));
@@ -180,7 +226,7 @@ public:
         : space_(space)
         , o_(std::move(o)) {}
 
-    std::vector<Candidate> ask(Rng& rng) override {
+    std::vector<Candidate> ask(Rng& rng, const SeenPredicate&) override {
         std::vector<Candidate> out;
         if (winners_.empty()) {
             for (int i = 0; i < o_.population; ++i)
@@ -228,6 +274,11 @@ public:
         }
     }
 
+    void adoptBudgets(double ramBudget, double flashBudget, const Rescorer& rescore) override {
+        o_.ramBudget = ramBudget;
+        o_.flashBudget = flashBudget;
+        rescorePopulation(winners_, rescore);
+    }
     nlohmann::json state() const override {
         return {{"winners", toJson(winners_)}, {"generation", generation_}};
     }
@@ -244,6 +295,17 @@ private:
 };
 
 } // namespace
+
+void rescorePopulation(std::vector<ScoredCandidate>& population, const Rescorer& rescore) {
+    std::vector<ScoredCandidate> kept;
+    for (auto& s : population) {
+        if (auto point = rescore(s)) {
+            s.score = std::move(*point);
+            kept.push_back(std::move(s));
+        }
+    }
+    population = std::move(kept);
+}
 
 std::unique_ptr<Strategy> makeStrategy(const SearchSpace& space, const StrategyOptions& options) {
     if (options.population < 2)

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,15 +27,32 @@ struct ScoredCandidate {
     double recall = 0;
     double ramBytes = 0;
     double flashBytes = 0;
+    bool evaluated = true; // false: screened out by the cost model, accuracy unknown
 };
+
+// A member's score under new budgets, or nothing to drop it from the population (a candidate
+// screened out under the old budgets that fits the new ones has no accuracy to rank it by).
+using SeenPredicate = std::function<bool(const Candidate&)>;
+
+using Rescorer = std::function<std::optional<ScoredPoint>(const ScoredCandidate&)>;
+
+// Applies `rescore` to every member, dropping those it gives no score.
+void rescorePopulation(std::vector<ScoredCandidate>& population, const Rescorer& rescore);
 
 // A search strategy in ask/tell form: ask() proposes the next generation, tell() gives back its
 // scores. Deterministic given the Rng passed in. The state can be saved for --resume.
 class Strategy {
 public:
     virtual ~Strategy() = default;
-    virtual std::vector<Candidate> ask(Rng& rng) = 0;
+    // `seen` tells which candidates were scored before; NSGA-II and random search breed or
+    // draw again (a bounded number of times) rather than propose them or a candidate twice
+    // in one generation. The paper's GA proposes as the paper does.
+    virtual std::vector<Candidate> ask(Rng& rng, const SeenPredicate& seen) = 0;
+    std::vector<Candidate> ask(Rng& rng) { return ask(rng, nullptr); }
     virtual void tell(const std::vector<ScoredCandidate>& scored) = 0;
+    // The budgets changed: re-score the population from its stored costs and accuracies and use
+    // the new budgets from now on; nothing is evaluated again.
+    virtual void adoptBudgets(double ramBudget, double flashBudget, const Rescorer& rescore) = 0;
     virtual nlohmann::json state() const = 0;
     virtual void restore(const nlohmann::json& state) = 0;
 };

@@ -194,6 +194,11 @@ void RunStore::setStatus(std::int64_t runId, const std::string& status) {
     s.bind(1, status).bind(2, runId).step();
 }
 
+void RunStore::updateConfig(std::int64_t runId, const nlohmann::json& config) {
+    Statement s(db_, "UPDATE runs SET config = ? WHERE id = ?");
+    s.bind(1, config.dump()).bind(2, runId).step();
+}
+
 std::int64_t RunStore::addCandidate(CandidateRecord r) {
     Statement s(db_, "INSERT INTO candidates(run_id, mode, sequence, generation, genome, "
                      "resolution, colour, evaluated, "

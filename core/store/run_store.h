@@ -63,6 +63,8 @@ public:
     std::int64_t createRun(const nlohmann::json& config, std::uint64_t seed,
                            const std::string& supernetFingerprint);
     void setStatus(std::int64_t runId, const std::string& status);
+    // Replaces the run's stored configuration (budgets changed during the run).
+    void updateConfig(std::int64_t runId, const nlohmann::json& config);
     std::int64_t addCandidate(CandidateRecord record);
     void recordHypervolume(std::int64_t runId, const std::string& mode, std::int64_t evaluations,
                            double value);

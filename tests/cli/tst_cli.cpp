@@ -539,6 +539,19 @@ void TestCli::searchBadInput_data() {
     QTest::addRow("bad budget") << QStringList{"search", "--sram-budget", "lots", "--max-evals",
                                                "1",      "--store",       db}
                                 << "--sram-budget";
+    QTest::addRow("impossible budget")
+        << QStringList{"search",
+                       "--dataset",
+                       dir_.filePath(QStringLiteral("squares")),
+                       "--space",
+                       dir_.filePath(QStringLiteral("tiny_space.json")),
+                       "--sram-budget",
+                       "1K",
+                       "--max-evals",
+                       "1",
+                       "--store",
+                       db}
+        << "impossible budget: SRAM 1.0 KiB is below the";
 }
 
 void TestCli::searchBadInput() {

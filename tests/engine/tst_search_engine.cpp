@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "common/error.h"
 #include "common/json_document.h"
 #include "cost/cost_model.h"
 #include "cost/mcu_catalog.h"
@@ -56,10 +57,18 @@ private Q_SLOTS:
     void sameSeedSameRun();
     void stopAndResumeWithoutRedoing();
     void pauseHoldsTheSearch();
+    void budgetChangeAdoptedWithoutReevaluating();
+    void impossibleBudgetChangeIsRefused();
+    void impossibleBudgetsAreRejected();
+    void noCandidateIsEvaluatedTwice_data();
+    void noCandidateIsEvaluatedTwice();
+    void exhaustedSpaceEndsTheMode();
+    void configRoundTrips();
 
 private:
     SearchConfig config(const std::string& mode, long long evals) const;
     SearchInputs inputs(RunStore* store, SearchControl* control = nullptr) const;
+    Bytes peakOf(const Candidate& c) const;
     std::vector<CandidateRecord> run(const SearchConfig& c, const fs::path& db, Counter& counter,
                                      std::stop_token stop = {},
                                      std::optional<std::int64_t> resume = {});
@@ -242,6 +251,208 @@ void TestSearchEngine::pauseHoldsTheSearch() {
     worker.join();
     QVERIFY(observer.finishedFlag);
     QVERIFY(observer.seen.load() > atPause);
+}
+
+Bytes TestSearchEngine::peakOf(const Candidate& c) const {
+    CostModel model;
+    return model
+        .estimate(buildNetwork(supernet_->space().decode(c, 2)), mcu_,
+                  *mcu_.runtime(mcu_.defaultRuntime), CostMode::Tflm, CostModel::budgetsOf(mcu_))
+        .peakSramBytes;
+}
+
+namespace {
+
+// Changes the budgets through the control after `at` evaluations and records what follows.
+class BudgetChanger : public Counter {
+public:
+    SearchControl* control = nullptr;
+    Budgets next;
+    int at = 0;
+    int evaluated = 0;
+    bool changed = false;
+    std::vector<std::string> logs;
+    std::vector<CandidateRecord> frontAfterChange;
+    void candidateEvaluated(const CandidateRecord& r, bool onFront) override {
+        Counter::candidateEvaluated(r, onFront);
+        if (r.evaluated && ++evaluated == at)
+            control->setBudgets(next);
+    }
+    void budgetsChanged(const Budgets& b) override {
+        QVERIFY(b == next);
+        changed = true;
+    }
+    void frontier(const std::string& mode, const std::vector<CandidateRecord>& f) override {
+        Counter::frontier(mode, f);
+        if (changed && frontAfterChange.empty())
+            frontAfterChange = f;
+    }
+    void log(const std::string& line) override { logs.push_back(line); }
+};
+
+std::size_t countEvaluated(const std::vector<CandidateRecord>& records) {
+    return static_cast<std::size_t>(
+        std::count_if(records.begin(), records.end(), [](auto& r) { return r.evaluated; }));
+}
+
+} // namespace
+
+void TestSearchEngine::budgetChangeAdoptedWithoutReevaluating() {
+    const auto& space = supernet_->space();
+    const Bytes tight = (peakOf(space.smallest()) + peakOf(space.largest())) / 2;
+    auto c = config("dnas", 16);
+    c.strategy.population = 6;
+    SearchControl control;
+    BudgetChanger observer;
+    observer.control = &control;
+    observer.next = c.budgets;
+    observer.next.sramBytes = tight;
+    observer.at = 8;
+    const fs::path db = fs::path(dir_.path().toStdString()) / "budgets.db";
+    auto store = RunStore::open(db);
+    auto in = inputs(store.get(), &control);
+    const auto id = SearchEngine::run(c, in, observer);
+    QVERIFY(observer.changed);
+    const auto records = store->candidates(id);
+    QCOMPARE(countEvaluated(records), std::size_t{16}); // the budget counts as before
+    // Everything scored after the change was screened with the new budget ...
+    std::size_t evaluatedSoFar = 0;
+    int overBefore = 0;
+    for (const auto& r : records) {
+        if (evaluatedSoFar >= 8) {
+            QCOMPARE(r.feasible, r.peakSramBytes <= tight);
+            QCOMPARE(r.evaluated, r.feasible);
+        } else if (r.peakSramBytes > tight) {
+            ++overBefore;
+        }
+        evaluatedSoFar += r.evaluated ? 1 : 0;
+    }
+    QVERIFY2(overBefore > 0, "the change must make some earlier candidates over budget");
+    // ... the front re-scored at once: earlier candidates now over budget left it ...
+    QVERIFY(!observer.frontAfterChange.empty());
+    for (const auto& r : observer.frontAfterChange)
+        QVERIFY(r.peakSramBytes <= tight);
+    // ... the hypervolume recorded again at the change (one extra point, no evaluation) ...
+    const auto hv = store->hypervolumes(id, "dnas");
+    QCOMPARE(hv.size(), std::size_t{17});
+    QCOMPARE(std::count_if(hv.begin(), hv.end(), [](auto& p) { return p.first == 8; }), 2L);
+    // ... and the run's stored configuration carries the new budgets (for --resume).
+    const auto stored = SearchConfig::fromJson(store->run(id).config);
+    QCOMPARE(stored.budgets.sramBytes, tight);
+}
+
+void TestSearchEngine::impossibleBudgetChangeIsRefused() {
+    auto c = config("dnas", 8);
+    SearchControl control;
+    BudgetChanger observer;
+    observer.control = &control;
+    observer.next = c.budgets;
+    observer.next.sramBytes = 64; // not even the smallest network
+    observer.at = 3;
+    auto store = RunStore::open(fs::path(dir_.path().toStdString()) / "refused.db");
+    auto in = inputs(store.get(), &control);
+    const auto id = SearchEngine::run(c, in, observer);
+    QVERIFY(!observer.changed);
+    QVERIFY(std::any_of(observer.logs.begin(), observer.logs.end(), [](const std::string& l) {
+        return l.find("budget change refused") != std::string::npos &&
+               l.find("impossible budget: SRAM") != std::string::npos;
+    }));
+    QCOMPARE(countEvaluated(store->candidates(id)), std::size_t{8});
+    QCOMPARE(SearchConfig::fromJson(store->run(id).config).budgets.sramBytes, c.budgets.sramBytes);
+}
+
+void TestSearchEngine::impossibleBudgetsAreRejected() {
+    auto c = config("compare", 4);
+    c.budgets.flashBytes = 1000;
+    auto store = RunStore::open(fs::path(dir_.path().toStdString()) / "impossible.db");
+    auto in = inputs(store.get());
+    Counter counter;
+    try {
+        SearchEngine::run(c, in, counter);
+        QFAIL("impossible budgets were accepted");
+    } catch (const InputError& e) {
+        const std::string text = e.what();
+        QVERIFY2(text.find("--flash-budget") != std::string::npos, e.what());
+        QVERIFY2(text.find("impossible budget: flash 1000 B") != std::string::npos, e.what());
+        QVERIFY2(text.find("smallest network of space 'tiny'") != std::string::npos, e.what());
+    }
+    QVERIFY(store->runs().empty()); // nothing stored for a run that cannot start
+}
+
+void TestSearchEngine::noCandidateIsEvaluatedTwice_data() {
+    QTest::addColumn<QString>("strategy");
+    QTest::newRow("nsga2") << "nsga2";
+    QTest::newRow("random") << "random";
+    QTest::newRow("paper-ga") << "paper-ga";
+}
+
+void TestSearchEngine::noCandidateIsEvaluatedTwice() {
+    QFETCH(QString, strategy);
+    auto c = config("dnas", 40);
+    c.strategy.name = strategy.toStdString();
+    c.strategy.population = 6;
+    Counter counter;
+    const auto records =
+        run(c, fs::path(dir_.path().toStdString()) / ("twice-" + c.strategy.name + ".db"), counter);
+    std::set<std::string> keys;
+    for (const auto& r : records)
+        QVERIFY(
+            keys.insert(nlohmann::json(supernet_->space().canonical(r.candidate)).dump()).second);
+    // NSGA-II and random search breed around repeats; the paper's GA proposes as the paper
+    // does, so on this 320-candidate space it may exhaust its neighbourhood before 40.
+    if (strategy == QLatin1String("paper-ga"))
+        QVERIFY(countEvaluated(records) >= 6);
+    else
+        QCOMPARE(countEvaluated(records), std::size_t{40});
+}
+
+void TestSearchEngine::exhaustedSpaceEndsTheMode() {
+    // Three candidates in all: 12 px RGB, width 0.25, the last stage absent or one block of
+    // kernel 3 or 5.
+    const char* micro = R"({
+      "schema_version": 1, "name": "micro",
+      "data": {"resolutions": [12], "colours": ["rgb"]},
+      "width": {"values": [0.25], "rounding": "make_divisible_8"},
+      "stem": {"channels": 8, "kernel": 3, "stride": 2},
+      "stages": [
+        {"channels": 8, "stride": 1, "depth": [1, 1], "expansions": [1], "kernels": [3]},
+        {"channels": 16, "stride": 2, "depth": [0, 1], "expansions": [2], "kernels": [3, 5]}
+      ],
+      "head": {"last_channels": 16, "last_conv": "always"}
+    })";
+    Supernet net(SearchSpace::fromDocument(JsonDocument::fromText(micro, "micro")), 2);
+    net->initialize(2);
+    net->eval();
+    auto c = config("dnas", 50);
+    c.fixedData.reset();
+    auto store = RunStore::open(fs::path(dir_.path().toStdString()) / "micro.db");
+    auto in = inputs(store.get());
+    in.supernet = net;
+    BudgetChanger observer; // only its log is used
+    const auto id = SearchEngine::run(c, in, observer);
+    QCOMPARE(countEvaluated(store->candidates(id)), std::size_t{3});
+    QCOMPARE(store->run(id).status, std::string("finished"));
+    QVERIFY(std::any_of(observer.logs.begin(), observer.logs.end(), [](const std::string& l) {
+        return l.find("reachable space is exhausted") != std::string::npos;
+    }));
+}
+
+void TestSearchEngine::configRoundTrips() {
+    auto c = config("compare", 33);
+    c.strategy.name = "paper-ga";
+    c.budgets.latencyMs = 12.5;
+    c.objectives = {"latency_ms", "flash_bytes"};
+    c.generations = 7;
+    c.timeLimitSeconds = 60;
+    c.eval.valSubset = 100;
+    c.costMode = CostMode::Paper;
+    const auto back = SearchConfig::fromJson(c.toJson());
+    QCOMPARE(back.toJson().dump(), c.toJson().dump());
+    QVERIFY(back.fixedData == c.fixedData);
+    QVERIFY(back.budgets == c.budgets);
+    auto broken = c.toJson();
+    broken.erase("budgets");
+    QVERIFY_THROWS_EXCEPTION(InputError, SearchConfig::fromJson(broken));
 }
 
 QTEST_APPLESS_MAIN(TestSearchEngine)

@@ -1,3 +1,5 @@
+#include <set>
+
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -91,6 +93,8 @@ private Q_SLOTS:
     void fixedDataGenesForHwNas();
     void stateRoundTrip();
     void unknownStrategy();
+    void seenCandidatesAreNotProposedAgain();
+    void adoptBudgetsRescoresThePopulation();
 };
 
 void TestStrategy::sameSeedSameSearch_data() {
@@ -158,6 +162,67 @@ void TestStrategy::stateRoundTrip() {
 void TestStrategy::unknownStrategy() {
     Problem p;
     QVERIFY_THROWS_EXCEPTION(InputError, makeStrategy(p.space(), options("hill-climb", p)));
+}
+
+void TestStrategy::seenCandidatesAreNotProposedAgain() {
+    // Data genes fixed, so repeats come up (2 in this run without `seen`): NSGA-II and random
+    // search propose nothing seen before and nothing twice per generation.
+    Problem p;
+    for (const char* name : {"nsga2", "random"}) {
+        auto o = options(name, p);
+        o.mask.data = false;
+        o.fixedData = DataConfig{96, ColourMode::Rgb};
+        auto s = makeStrategy(p.space(), o);
+        std::set<std::string> seen;
+        auto isSeen = [&](const Candidate& c) {
+            return seen.count(nlohmann::json(p.space().canonical(c)).dump()) > 0;
+        };
+        Rng rng(11);
+        int repeats = 0;
+        for (int g = 0; g < 8; ++g) {
+            std::vector<ScoredCandidate> scored;
+            std::set<std::string> generation;
+            for (const auto& c : s->ask(rng, isSeen)) {
+                const auto key = nlohmann::json(p.space().canonical(c)).dump();
+                repeats += seen.count(key) + (generation.insert(key).second ? 0 : 1);
+                scored.push_back(p.score(c));
+            }
+            seen.insert(generation.begin(), generation.end());
+            s->tell(scored);
+        }
+        QCOMPARE(repeats, 0);
+        QCOMPARE(seen.size(), std::size_t{80});
+    }
+}
+
+void TestStrategy::adoptBudgetsRescoresThePopulation() {
+    Problem p;
+    for (const char* name : {"nsga2", "paper-ga"}) {
+        auto s = makeStrategy(p.space(), options(name, p));
+        runStrategy(*s, p, 3, 21);
+        const auto before = s->state();
+        const auto& members =
+            before.contains("population") ? before["population"] : before["winners"];
+        QVERIFY(members.size() >= 2);
+        // Drop the first member, give the others a violation of 0.5.
+        int calls = 0;
+        s->adoptBudgets(1000, 2000, [&](const ScoredCandidate& m) -> std::optional<ScoredPoint> {
+            if (calls++ == 0)
+                return std::nullopt;
+            ScoredPoint point = m.score;
+            point.violation = 0.5;
+            return point;
+        });
+        const auto after = s->state();
+        const auto& kept = after.contains("population") ? after["population"] : after["winners"];
+        QCOMPARE(kept.size(), members.size() - 1);
+        for (const auto& m : kept)
+            QCOMPARE(m["violation"].get<double>(), 0.5);
+        QCOMPARE(kept[0]["candidate"], members[1]["candidate"]);
+        Rng rng(4);
+        QCOMPARE(s->ask(rng).size(),
+                 std::size_t{name == std::string("nsga2") ? 10u : 10u - kept.size()});
+    }
 }
 
 QTEST_APPLESS_MAIN(TestStrategy)
