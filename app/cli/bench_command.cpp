@@ -5,6 +5,7 @@
 #include "cli/bench_cost.h"
 #include "cli/bench_data.h"
 #include "cli/bench_fidelity.h"
+#include "cli/bench_search.h"
 
 namespace dnas::cli {
 
@@ -14,6 +15,8 @@ void addBenchCommands(CLI::App& parent, std::vector<Command>& commands) {
     commands.push_back(addBenchCostCommand(*bench));
     commands.push_back(addBenchDataCommand(*bench));
     commands.push_back(addBenchFidelityCommand(*bench));
+    commands.push_back(addBenchSearchCommand(*bench));
+    commands.push_back(addBenchCompareCommand(*bench));
 }
 
 } // namespace dnas::cli

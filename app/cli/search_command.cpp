@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -19,9 +20,8 @@
 #include "data/dataset_loader.h"
 #include "data/image_cache.h"
 #include "engine/search_engine.h"
+#include "engine/supernet_provider.h"
 #include "search/pareto_archive.h"
-#include "supernet/checkpoint.h"
-#include "train/supernet_trainer.h"
 
 namespace dnas::cli {
 namespace {
@@ -66,6 +66,14 @@ public:
         printer_.update(line);
     }
     void log(const std::string& text) override { printer_.log(text); }
+    void phase(const std::string& name, long long done, long long total, double eta) override {
+        char line[160];
+        std::snprintf(line, sizeof line, "%s: step %lld/%lld  ETA %s", name.c_str(), done, total,
+                      ProgressPrinter::duration(eta).c_str());
+        printer_.update(line, done == total);
+        if (done == total)
+            printer_.finish();
+    }
 
 private:
     ProgressPrinter& printer_;
@@ -74,30 +82,6 @@ private:
     std::map<std::string, double> hv_;
     long long screened_ = 0;
 };
-
-class QuietTrainObserver : public TrainObserver {
-public:
-    explicit QuietTrainObserver(ProgressPrinter& p)
-        : printer_(p) {}
-    void onProgress(const TrainProgress& p) override {
-        char line[160];
-        std::snprintf(line, sizeof line, "training supernet: step %lld/%lld  loss %.4f  ETA %s",
-                      p.step, p.totalSteps, p.loss,
-                      ProgressPrinter::duration(p.etaSeconds).c_str());
-        printer_.update(line, p.step == p.totalSteps);
-    }
-
-private:
-    ProgressPrinter& printer_;
-};
-
-std::filesystem::path supernetCacheDir() {
-    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-        return std::filesystem::path(xdg) / "dnas-studio" / "supernets";
-    if (const char* home = std::getenv("HOME"); home && *home)
-        return std::filesystem::path(home) / ".cache" / "dnas-studio" / "supernets";
-    return "dnas-supernets";
-}
 
 // The frontier of a stored run's mode, from the stored costs and accuracies.
 nlohmann::json showMode(RunStore& store, const RunInfo& run, const std::string& mode) {
@@ -248,6 +232,15 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                  if (a->latencyBudget > 0)
                      c.budgets.latencyMs = a->latencyBudget;
                  const auto dataset = loadDataset(a->dataset, {});
+                 auto store = RunStore::open(a->store);
+                 if (a->resume > 0) {
+                     // A resumed run continues with its own configuration, including budgets
+                     // it adopted while running.
+                     c = SearchConfig::fromJson(store->run(a->resume).config);
+                     err << ("using run " + std::to_string(a->resume) +
+                             "'s stored configuration (mode " + c.mode + ", strategy " +
+                             c.strategy.name + ")\n");
+                 }
                  // Before a supernet is trained for a run that cannot start.
                  if (const auto* runtime =
                          in.mcu.runtime(a->runtime.empty() ? in.mcu.defaultRuntime : a->runtime);
@@ -257,48 +250,37 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                                                 *runtime);
                  ImageCache cache(dataset, {});
                  ProgressPrinter printer(err, isatty(2) != 0);
-                 std::string supernetPath = a->supernet;
-                 if (supernetPath.empty()) {
-                     const auto dir = supernetCacheDir();
-                     supernetPath =
-                         (dir / (space.name + "-" + dataset->fingerprint + ".pt")).string();
-                     if (!std::filesystem::exists(supernetPath)) {
-                         printer.log("no --supernet: training one for space " + space.name +
-                                     " (cached as " + supernetPath + ")");
-                         TrainOptions t;
-                         t.epochs = 2;
-                         t.trainSubset = a->trainSubset;
-                         t.seed = c.seed;
-                         t.checkpoint = supernetPath;
-                         QuietTrainObserver quiet(printer);
-                         SupernetTrainer(Supernet(space, static_cast<int>(dataset->classes.size())),
-                                         dataset, cache, t)
-                             .run(quiet);
-                         printer.finish();
-                     }
-                 }
-                 auto loaded = loadCheckpoint(supernetPath);
-                 checkCheckpointMatches(loaded.meta, supernetPath, space, *dataset);
-                 loaded.supernet->eval();
-                 auto store = RunStore::open(a->store);
-                 if (a->resume > 0) {
-                     // A resumed run continues with its own configuration, including budgets
-                     // it adopted while running.
-                     c = SearchConfig::fromJson(store->run(a->resume).config);
-                     printer.log("using run " + std::to_string(a->resume) +
-                                 "'s stored configuration (mode " + c.mode + ", strategy " +
-                                 c.strategy.name + ")");
-                 }
-                 in.supernet = loaded.supernet;
-                 in.dataset = dataset;
-                 in.cache = &cache;
-                 in.store = store.get();
-                 in.supernetFingerprint =
-                     loaded.meta.datasetFingerprint + ":" + std::to_string(loaded.meta.step);
                  std::stop_source stop;
                  TerminalSearchObserver observer(printer, stop);
                  gStop = false;
                  auto previous = std::signal(SIGINT, onSearchInterrupt);
+                 SupernetRequest request;
+                 request.checkpoint = a->supernet;
+                 request.trainSubset = a->trainSubset;
+                 request.seed = c.seed;
+                 // Ctrl-C during training stops it (the partial file is kept and continued).
+                 std::jthread watcher([&stop](std::stop_token done) {
+                     while (!done.stop_requested() && !gStop.load())
+                         std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                     if (gStop.load())
+                         stop.request_stop();
+                 });
+                 auto provided =
+                     provideSupernet(space, dataset, cache, request, observer, stop.get_token());
+                 watcher.request_stop();
+                 watcher.join();
+                 if (!provided.supernet) {
+                     std::signal(SIGINT, previous);
+                     printer.finish();
+                     out << "stopped while training the supernet; run the same command again to "
+                            "continue\n";
+                     return 130;
+                 }
+                 in.supernet = provided.supernet;
+                 in.dataset = dataset;
+                 in.cache = &cache;
+                 in.store = store.get();
+                 in.supernetFingerprint = provided.fingerprint;
                  const auto runId = SearchEngine::run(
                      c, in, observer, stop.get_token(),
                      a->resume > 0 ? std::optional<std::int64_t>(a->resume) : std::nullopt);

@@ -13,6 +13,7 @@
 #include "data/dataset_loader.h"
 #include "data/image_cache.h"
 #include "engine/search_engine.h"
+#include "engine/supernet_provider.h"
 #include "support/image_fixtures.h"
 
 using namespace dnas;
@@ -64,6 +65,7 @@ private Q_SLOTS:
     void noCandidateIsEvaluatedTwice();
     void exhaustedSpaceEndsTheMode();
     void configRoundTrips();
+    void supernetTrainedOnceThenCached();
 
 private:
     SearchConfig config(const std::string& mode, long long evals) const;
@@ -453,6 +455,49 @@ void TestSearchEngine::configRoundTrips() {
     auto broken = c.toJson();
     broken.erase("budgets");
     QVERIFY_THROWS_EXCEPTION(InputError, SearchConfig::fromJson(broken));
+}
+
+void TestSearchEngine::supernetTrainedOnceThenCached() {
+    // 48 training images, batch 64: one step per epoch, three epochs.
+    struct Phases : SearchObserver {
+        std::vector<std::pair<long long, long long>> steps;
+        std::stop_source* stopAt1 = nullptr;
+        void phase(const std::string& name, long long done, long long total, double eta) override {
+            QCOMPARE(name, std::string("training supernet"));
+            QVERIFY(eta >= 0);
+            steps.emplace_back(done, total);
+            if (stopAt1 && done == 1)
+                stopAt1->request_stop();
+        }
+    };
+    const auto& space = supernet_->space();
+    SupernetRequest request;
+    request.cacheDir = fs::path(dir_.path().toStdString()) / "supernets";
+    request.epochs = 3;
+    // Stopped after its first step: nothing in the cache, a partial file kept.
+    std::stop_source stop;
+    Phases first;
+    first.stopAt1 = &stop;
+    auto a = provideSupernet(space, dataset_, *cache_, request, first, stop.get_token());
+    QVERIFY(!a.supernet);
+    QVERIFY(!fs::exists(a.path));
+    QVERIFY(fs::exists(a.path.string() + ".partial"));
+    QCOMPARE(first.steps.front(), (std::pair<long long, long long>{1, 3}));
+    // Continued from the partial file: steps 2 and 3 only, then cached.
+    Phases second;
+    auto b = provideSupernet(space, dataset_, *cache_, request, second);
+    QVERIFY(b.supernet && b.trainedNow);
+    QCOMPARE(second.steps.front(), (std::pair<long long, long long>{2, 3}));
+    QCOMPARE(second.steps.back(), (std::pair<long long, long long>{3, 3}));
+    QCOMPARE(b.meta.step, 3LL);
+    QVERIFY(fs::exists(b.path) && !fs::exists(b.path.string() + ".partial"));
+    QVERIFY(b.fingerprint.find(dataset_->fingerprint) == 0);
+    // Found in the cache: no training.
+    Phases third;
+    auto c = provideSupernet(space, dataset_, *cache_, request, third);
+    QVERIFY(c.supernet && !c.trainedNow);
+    QVERIFY(third.steps.empty());
+    QCOMPARE(c.path, b.path);
 }
 
 QTEST_APPLESS_MAIN(TestSearchEngine)
