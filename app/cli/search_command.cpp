@@ -83,23 +83,18 @@ private:
     long long screened_ = 0;
 };
 
-// The frontier of a stored run's mode, from the stored costs and accuracies.
+// The frontier of a stored run's mode under the run's latest budgets, from the stored costs
+// and accuracies.
 nlohmann::json showMode(RunStore& store, const RunInfo& run, const std::string& mode) {
-    const auto& cfg = run.config;
-    std::vector<std::string> objectives =
-        cfg.value("objectives", std::vector<std::string>{"peak_sram_bytes", "flash_bytes"});
+    const auto config = SearchConfig::fromJson(run.config);
     ParetoArchive archive;
     std::map<std::int64_t, CandidateRecord> byId;
     for (const auto& r : store.candidates(run.id)) {
-        if (r.mode != mode || !r.evaluated || !r.feasible)
+        if (r.mode != mode || !r.evaluated || !withinBudgets(r, config.budgets))
             continue;
         std::vector<double> v = {1 - r.accuracy};
-        for (const auto& o : objectives)
-            v.push_back(o == "peak_sram_bytes" ? static_cast<double>(r.peakSramBytes)
-                        : o == "flash_bytes"   ? static_cast<double>(r.flashBytes)
-                        : o == "latency_ms"    ? r.latencyMs
-                        : o == "macs"          ? static_cast<double>(r.macs)
-                                               : r.energyMj);
+        for (const auto& o : config.objectives)
+            v.push_back(objectiveCost(r, o));
         archive.insert(r.id, v);
         byId[r.id] = r;
     }
@@ -114,7 +109,7 @@ nlohmann::json showMode(RunStore& store, const RunInfo& run, const std::string& 
                             {"flash_bytes", r.flashBytes},
                             {"latency_ms", r.latencyMs},
                             {"macs", r.macs},
-                            {"feasible", r.feasible},
+                            {"feasible", true},
                             {"candidate", r.candidate}});
     }
     std::sort(frontier.begin(), frontier.end(), [](const auto& a, const auto& b) {

@@ -23,7 +23,8 @@ using Clock = std::chrono::steady_clock;
 // is stopped: its reachable space is exhausted.
 constexpr int kMaxStaleGenerations = 25;
 
-double costOf(const CostReport& r, const std::string& name) {
+template <typename Costs>
+double costByName(const Costs& r, const std::string& name) {
     if (name == "peak_sram_bytes")
         return static_cast<double>(r.peakSramBytes);
     if (name == "flash_bytes")
@@ -37,6 +38,10 @@ double costOf(const CostReport& r, const std::string& name) {
     throw InputError("--objectives",
                      "unknown objective '" + name +
                          "' (use peak_sram_bytes, flash_bytes, latency_ms, macs, energy_mj)");
+}
+
+double costOf(const CostReport& r, const std::string& name) {
+    return costByName(r, name);
 }
 
 // Costs and normalised objectives of candidates under the run's current budgets.
@@ -141,6 +146,15 @@ std::string describe(const Budgets& b) {
 }
 
 } // namespace
+
+double objectiveCost(const CandidateRecord& record, const std::string& name) {
+    return costByName(record, name);
+}
+
+bool withinBudgets(const CandidateRecord& r, const Budgets& b) {
+    return r.peakSramBytes <= b.sramBytes && r.flashBytes <= b.flashBytes &&
+           (!b.latencyMs || r.latencyMs <= *b.latencyMs);
+}
 
 nlohmann::json SearchConfig::toJson() const {
     nlohmann::json j = {{"mode", mode},

@@ -47,6 +47,12 @@ struct SearchConfig {
     static SearchConfig fromJson(const nlohmann::json& j);
 };
 
+// A stored candidate's cost by objective name (peak_sram_bytes, flash_bytes, latency_ms, macs,
+// energy_mj); throws InputError for another name.
+double objectiveCost(const CandidateRecord& record, const std::string& name);
+// Whether a stored candidate's costs meet `budgets`.
+bool withinBudgets(const CandidateRecord& record, const Budgets& budgets);
+
 // Observer of a running search, called on the engine's thread; implementations copy what they
 // need and return quickly (the GUI bridge turns these into queued signals).
 class SearchObserver {
