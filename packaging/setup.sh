@@ -20,6 +20,7 @@ packages=(
   build-essential cmake ccache pkg-config
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
   libtorch-dev libopencv-dev nlohmann-json3-dev libsqlite3-dev libcli11-dev zlib1g-dev
+  libpagmo-dev
   dataset-fashion-mnist
   xvfb xauth
 )
