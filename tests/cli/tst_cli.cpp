@@ -61,6 +61,7 @@ private Q_SLOTS:
     void supernetBadInput();
     void searchAndRuns();
     void killedSearchResumes();
+    void benchSearchAndCompare();
     void searchBadInput_data();
     void searchBadInput();
     void studioRunsHeadlessWithoutDisplay();
@@ -106,6 +107,11 @@ void TestCli::helpDescribesEveryOption_data() {
     QTest::addRow("bench data") << QStringList{"bench", "data", "--help"}
                                 << QStringList{"--images",  "--resolution", "--batch",
                                                "--seconds", "--json",       "--dir"};
+    QTest::addRow("bench search") << QStringList{"bench", "search", "--help"}
+                                  << QStringList{"--supernet", "--evals", "--val-subset", "--json"};
+    QTest::addRow("bench compare")
+        << QStringList{"bench", "compare", "--help"}
+        << QStringList{"--task", "--levels", "--seeds", "--evals", "--store", "--json"};
     QTest::addRow("bench cost") << QStringList{"bench", "cost", "--help"}
                                 << QStringList{"--space",   "--mcu",  "--candidates",
                                                "--seconds", "--seed", "--json"};
@@ -517,6 +523,47 @@ void TestCli::killedSearchResumes() {
     QCOMPARE(run.status, std::string("finished"));
     QCOMPARE(run.evaluations, std::int64_t{150}); // nothing evaluated twice
     QVERIFY(store->candidates(run.id).size() >= before);
+}
+
+// The search benchmarks on tiny settings: their figures are present and consistent.
+void TestCli::benchSearchAndCompare() {
+    const QString data = dir_.filePath(QStringLiteral("squares"));
+    const QString supernet = dir_.filePath(QStringLiteral("tiny.pt"));
+    auto r = cliRun({"bench", "search", "--supernet", supernet, "--dataset", data, "--evals", "5",
+                     "--population", "4", "--json"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const auto search = parse(r.out);
+    QCOMPARE(search["runs"].size(), std::size_t{2}); // cold and warm image cache
+    for (const auto& run : search["runs"]) {
+        QCOMPARE(run["evaluated"].get<int>(), 5);
+        QVERIFY(run["wall_seconds"].get<double>() >= run["evaluation_seconds"].get<double>());
+        QVERIFY(run["engine_ms_per_candidate"].get<double>() > 0);
+        QVERIFY(run["evaluations_per_minute"].get<double>() > 0);
+    }
+
+    const QString db = dir_.filePath(QStringLiteral("compare.db"));
+    r = cliRun({"bench", "compare", "--task", data + "=" + supernet, "--levels", "0.2,0.8",
+                "--seeds", "2", "--evals", "4", "--population", "4", "--store", db, "--json"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const auto compare = parse(r.out);
+    // 2 levels x 3 modes (DNAS, HW-NAS at the native 20 px -> nearest 16, HW-NAS at 16).
+    QCOMPARE(compare["summary"].size(), std::size_t{6});
+    QCOMPARE(compare["runs"].size(), std::size_t{12});
+    for (const auto& row : compare["summary"]) {
+        const double hv = row["hypervolume_mean"].get<double>();
+        QVERIFY(hv > 0 && hv < 1);
+        QVERIFY(row["hypervolume_sd"].get<double>() >= 0);
+    }
+    QVERIFY(compare["summary"][0]["sram_budget_bytes"].get<double>() <
+            compare["summary"][3]["sram_budget_bytes"].get<double>());
+    for (const auto& run : compare["runs"])
+        QCOMPARE(run["evaluated"].get<int>(), 4); // equal evaluation budgets
+    auto store = dnas::RunStore::open(db.toStdString());
+    QCOMPARE(store->runs().size(), std::size_t{12});
+
+    r = cliRun({"bench", "compare", "--task", data});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("expected DATASET=CHECKPOINT")), qPrintable(r.err));
 }
 
 void TestCli::searchBadInput_data() {
