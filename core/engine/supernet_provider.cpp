@@ -39,7 +39,12 @@ ProvidedSupernet provideSupernet(const SearchSpace& space, std::shared_ptr<const
     ProvidedSupernet out;
     out.path = request.checkpoint;
     if (out.path.empty()) {
-        out.path = request.cacheDir / (space.name + "-" + dataset->fingerprint + ".pt");
+        // Keyed by what decides the weights' quality, so that a quick supernet trained on a
+        // subset is never taken for a full one.
+        out.path =
+            request.cacheDir /
+            (space.name + "-" + dataset->fingerprint + "-e" + std::to_string(request.epochs) +
+             (request.trainSubset > 0 ? "-n" + std::to_string(request.trainSubset) : "") + ".pt");
         if (!std::filesystem::exists(out.path)) {
             std::filesystem::create_directories(request.cacheDir);
             const auto partial = std::filesystem::path(out.path.string() + ".partial");

@@ -36,12 +36,12 @@ struct ProvidedSupernet {
     bool trainedNow = false;
 };
 
-// The supernet a search scores with: the checkpoint given, else the one cached for this space
-// and dataset, else one trained now and cached. Training reports the phase "training
-// supernet" (steps done / planned, ETA) to `observer`; it writes `<cache>.partial` as it goes,
-// continues a partial file left by an interrupted run, and renames it into the cache only when
-// complete. Returns an empty supernet when `stop` interrupted training. Throws InputError for a
-// checkpoint of another space or dataset.
+// The supernet a search scores with: the checkpoint given, else the one cached for this space,
+// dataset, epochs and training subset, else one trained now and cached. Training reports the phase
+// "training supernet" (steps done / planned, ETA) to `observer`; it writes `<cache>.partial` as it
+// goes, continues a partial file left by an interrupted run, and renames it into the cache only
+// when complete. Returns an empty supernet when `stop` interrupted training. Throws InputError for
+// a checkpoint of another space or dataset.
 ProvidedSupernet provideSupernet(const SearchSpace& space, std::shared_ptr<const Dataset> dataset,
                                  ImageCache& cache, const SupernetRequest& request,
                                  SearchObserver& observer, std::stop_token stop = {});
