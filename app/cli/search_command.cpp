@@ -171,9 +171,12 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                         "Costs to minimise with accuracy: peak_sram_bytes, flash_bytes, "
                         "latency_ms, macs, energy_mj")
             ->capture_default_str();
-        app->add_option("--max-evals", a->config.maxEvaluations, "Evaluations per mode");
-        app->add_option("--generations", a->config.generations, "Generations per mode");
-        app->add_option("--time-limit", a->config.timeLimitSeconds, "Seconds for the whole run");
+        auto* maxEvals = app->add_option("--max-evals", a->config.maxEvaluations,
+                                         "Evaluations per mode (with --resume: a new limit)");
+        auto* generations = app->add_option("--generations", a->config.generations,
+                                            "Generations per mode (with --resume: a new limit)");
+        auto* timeLimit = app->add_option("--time-limit", a->config.timeLimitSeconds,
+                                          "Seconds for the run (with --resume: for this session)");
         app->add_option("--seed", a->config.seed, "Random seed")->capture_default_str();
         app->add_option("--train-subset", a->trainSubset,
                         "Train the supernet on a subset of this many images");
@@ -182,7 +185,7 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
         app->add_option("--store", a->store, "SQLite run store (created if missing)")->required();
         app->add_option("--resume", a->resume, "Continue run RUN of the store");
         commands.push_back(
-            {app, [a](std::ostream& out, std::ostream& err) {
+            {app, [a, maxEvals, generations, timeLimit](std::ostream& out, std::ostream& err) {
                  auto& c = a->config;
                  const auto mode = parseCostMode(a->costMode);
                  if (!mode)
@@ -231,7 +234,15 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                  if (a->resume > 0) {
                      // A resumed run continues with its own configuration, including budgets
                      // it adopted while running.
+                     // Stop conditions given now replace the stored ones (to extend a run).
+                     const auto given = c;
                      c = SearchConfig::fromJson(store->run(a->resume).config);
+                     if (maxEvals->count() > 0)
+                         c.maxEvaluations = given.maxEvaluations;
+                     if (generations->count() > 0)
+                         c.generations = given.generations;
+                     if (timeLimit->count() > 0)
+                         c.timeLimitSeconds = given.timeLimitSeconds;
                      err << ("using run " + std::to_string(a->resume) +
                              "'s stored configuration (mode " + c.mode + ", strategy " +
                              c.strategy.name + ")\n");

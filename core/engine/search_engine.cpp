@@ -337,6 +337,7 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
             }
         }
         in.store->setStatus(runId, "running");
+        in.store->updateConfig(runId, storedConfig); // new stop conditions, if any
         observer.log("resuming run " + std::to_string(runId));
     } else {
         runId = in.store->createRun(storedConfig, config.seed, in.supernetFingerprint);

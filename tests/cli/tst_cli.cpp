@@ -482,6 +482,19 @@ void TestCli::searchAndRuns() {
     const auto lines = r.out.trimmed().split(QLatin1Char('\n'));
     QVERIFY(lines.size() >= 13); // header + 12 evaluated (+ any screened out)
     QVERIFY(lines[0].startsWith(QStringLiteral("id,mode,")));
+
+    // A finished run extended with a new limit: its stored configuration (compare mode, fixed
+    // data 16 rgb) goes on, only the limit changes.
+    r = cliRun({"search", "--dataset", data, "--supernet", supernet, "--space", space, "--store",
+                db, "--resume", "1", "--max-evals", "9"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains(QStringLiteral("run 1 finished: 18 evaluations")), qPrintable(r.out));
+    r = cliRun({"runs", "show", "1", "--store", db, "--json"});
+    const auto extended = parse(r.out);
+    QCOMPARE(extended["config"]["max_evaluations"].get<int>(), 9);
+    QCOMPARE(extended["config"]["mode"].get<std::string>(), std::string("compare"));
+    for (const auto& e : extended["modes"]["hwnas"]["frontier"])
+        QCOMPARE(e["resolution"].get<int>(), 16);
 }
 
 // The crash test: a search killed with SIGKILL keeps every committed evaluation and resumes.
