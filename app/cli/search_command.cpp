@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cli/data_args.h"
 #include "cli/progress_printer.h"
 #include "common/error.h"
 #include "common/format.h"
@@ -125,7 +126,7 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
     // ---- dnas search ----------------------------------------------------------------------
     {
         struct Args {
-            std::string dataset = "fashion-mnist:binary";
+            DataArgs data;
             std::string supernet;
             std::string space = "demo";
             std::string mcu = "stm32f746";
@@ -142,8 +143,8 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
         auto a = std::make_shared<Args>();
         auto* app = parent.add_subcommand(
             "search", "Search data configurations and architectures under MCU budgets");
-        app->add_option("--dataset", a->dataset, "Dataset (see `dnas data inspect`)")
-            ->capture_default_str();
+        a->data.dataset = "fashion-mnist:binary";
+        a->data.add(app, false);
         app->add_option("--supernet", a->supernet,
                         "Trained supernet; absent: train one first (cached by dataset and space)");
         app->add_option("--space", a->space, "Search-space preset or file")->capture_default_str();
@@ -229,7 +230,7 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                  }
                  if (a->latencyBudget > 0)
                      c.budgets.latencyMs = a->latencyBudget;
-                 const auto dataset = loadDataset(a->dataset, {});
+                 const auto dataset = a->data.load();
                  auto store = RunStore::open(a->store);
                  if (a->resume > 0) {
                      // A resumed run continues with its own configuration, including budgets
@@ -254,7 +255,7 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                      SearchEngine::checkBudgets(c, c.budgets, space,
                                                 static_cast<int>(dataset->classes.size()), in.mcu,
                                                 *runtime);
-                 ImageCache cache(dataset, {});
+                 ImageCache cache(dataset, a->data.cacheOptions());
                  ProgressPrinter printer(err, isatty(2) != 0);
                  std::stop_source stop;
                  TerminalSearchObserver observer(printer, stop);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "cli/data_args.h"
 #include "cli/progress_printer.h"
 #include "common/error.h"
 #include "common/json_document.h"
@@ -29,44 +30,6 @@ std::atomic<bool> gInterrupted{false};
 extern "C" void onInterrupt(int) {
     gInterrupted.store(true);
 }
-
-struct DataArgs {
-    std::string dataset = "fashion-mnist";
-    std::string images;
-    double holdout = 0.1;
-    double cacheGb = 2;
-
-    void add(CLI::App* app, bool required) {
-        auto* opt = app->add_option("--dataset", dataset,
-                                    "Dataset: fashion-mnist, fashion-mnist:binary, or a folder/CSV "
-                                    "(see `dnas data inspect`)");
-        if (required)
-            opt->required();
-        else
-            opt->capture_default_str();
-        app->add_option("--images", images, "Wake Vision CSVs: folder with the images");
-        app->add_option("--holdout", holdout,
-                        "Share of train held out as validation when the dataset has none")
-            ->capture_default_str()
-            ->check(CLI::Range(0.0, 0.9));
-        app->add_option("--cache-gb", cacheGb, "Memory budget of the image cache in GiB")
-            ->capture_default_str()
-            ->check(CLI::Range(0.05, 1024.0));
-    }
-
-    std::shared_ptr<Dataset> load() const {
-        DatasetOptions options;
-        options.imageDir = images;
-        options.validationHoldout = holdout;
-        return loadDataset(dataset, options);
-    }
-
-    ImageCache::Options cacheOptions() const {
-        ImageCache::Options o;
-        o.memoryBudgetBytes = static_cast<Bytes>(cacheGb * 1024 * 1024 * 1024);
-        return o;
-    }
-};
 
 class TerminalTrainObserver : public TrainObserver {
 public:

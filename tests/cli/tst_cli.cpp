@@ -96,7 +96,8 @@ void TestCli::helpDescribesEveryOption_data() {
                                            "--mcu",        "--mode",      "--fixed-data",
                                            "--strategy",   "--max-evals", "--generations",
                                            "--time-limit", "--seed",      "--train-subset",
-                                           "--val-subset", "--store",     "--resume"};
+                                           "--val-subset", "--store",     "--resume",
+                                           "--images",     "--holdout"};
     QTest::addRow("runs") << QStringList{"runs", "--help"} << QStringList{"list", "show", "csv"};
     QTest::addRow("bench fidelity")
         << QStringList{"bench", "fidelity", "--help"}
