@@ -325,7 +325,7 @@ Command addBenchCompareCommand(CLI::App& bench) {
             nlohmann::json summary = nlohmann::json::array();
             TextTable table;
             for (const char* h : {"task", "level", "SRAM budget", "flash budget", "mode",
-                                  "hypervolume", "best accuracy", "front"})
+                                  "hypervolume", "best accuracy", "front", "evaluated"})
                 table.addColumn(h, TextTable::Align::Right);
             for (const auto& spec : o->tasks) {
                 const auto eq = spec.rfind('=');
@@ -348,12 +348,14 @@ Command addBenchCompareCommand(CLI::App& bench) {
                 base.maxEvaluations = o->evaluations;
                 base.eval.valSubset =
                     std::min(o->valSubset, task.dataset->count(Split::Validation));
-                const std::vector<CompareMode> modes = {
-                    {"DNAS", "dnas", std::nullopt},
-                    {"HW-NAS " + std::to_string(native) + " px rgb", "hwnas",
-                     DataConfig{native, ColourMode::Rgb}},
-                    {"HW-NAS " + std::to_string(base.hwNasData(space).resolution) + " px rgb",
-                     "hwnas", base.hwNasData(space)}};
+                const int largest = base.hwNasData(space).resolution;
+                std::vector<CompareMode> modes = {{"DNAS", "dnas", std::nullopt}};
+                if (native != largest)
+                    modes.push_back({"HW-NAS " + std::to_string(native) + " px rgb", "hwnas",
+                                     DataConfig{native, ColourMode::Rgb}});
+                modes.push_back({"HW-NAS " + std::to_string(largest) + " px rgb" +
+                                     (native == largest ? " (native = largest)" : ""),
+                                 "hwnas", base.hwNasData(space)});
                 // Budget levels between the smallest network at the largest resolution in RGB
                 // (so that every mode has something to find) and the largest network.
                 CostModel model;
@@ -374,7 +376,7 @@ Command addBenchCompareCommand(CLI::App& bench) {
                                        level * static_cast<double>(hi.flashBytes - lo.flashBytes));
                     for (const auto& mode : modes) {
                         std::vector<double> hvs, bests;
-                        std::vector<double> fronts;
+                        std::vector<double> fronts, evaluated;
                         for (int seed = 1; seed <= o->seeds; ++seed) {
                             SearchConfig c = base;
                             c.mode = mode.mode;
@@ -401,6 +403,7 @@ Command addBenchCompareCommand(CLI::App& bench) {
                             hvs.push_back(hv.empty() ? 0.0 : hv.back().second);
                             bests.push_back(best);
                             fronts.push_back(static_cast<double>(timing.frontSize));
+                            evaluated.push_back(static_cast<double>(timing.evaluated));
                             runs.push_back({{"task", task.dataset->name},
                                             {"level", level},
                                             {"mode", mode.label},
@@ -424,13 +427,15 @@ Command addBenchCompareCommand(CLI::App& bench) {
                                            {"hypervolume_mean", hv.mean},
                                            {"hypervolume_sd", hv.sd},
                                            {"best_accuracy_mean", acc.mean},
-                                           {"best_accuracy_sd", acc.sd}});
+                                           {"best_accuracy_sd", acc.sd},
+                                           {"evaluations_mean", meanSpread(evaluated).mean}});
                         table.addRow({task.dataset->name, fixed(level, 2),
                                       formatBytes(static_cast<double>(b.sramBytes)),
                                       formatBytes(static_cast<double>(b.flashBytes)), mode.label,
                                       fixed(hv.mean, 4) + " +- " + fixed(hv.sd, 4),
                                       fixed(acc.mean, 4) + " +- " + fixed(acc.sd, 4),
-                                      fixed(meanSpread(fronts).mean, 1)});
+                                      fixed(meanSpread(fronts).mean, 1),
+                                      fixed(meanSpread(evaluated).mean, 0)});
                     }
                 }
             }

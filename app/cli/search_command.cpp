@@ -47,7 +47,7 @@ public:
             printer_.log("interrupted: stopping after this candidate (continue with --resume)");
             stop_.request_stop();
         }
-        screened_ += r.evaluated ? 0 : 1;
+        screened_[r.mode] += r.evaluated ? 0 : 1;
         fronts_[r.mode] += onFront ? 1 : 0;
     }
     void hypervolume(const std::string& mode, long long, double value) override {
@@ -62,7 +62,7 @@ public:
         std::snprintf(
             line, sizeof line, "[%s] %lld%s evaluations  front %zu  HV %.4f  screened out %lld%s%s",
             mode.c_str(), evaluations, planned > 0 ? ("/" + std::to_string(planned)).c_str() : "",
-            fronts_[mode], hv_[mode], screened_, planned > 0 ? "  ETA " : "",
+            fronts_[mode], hv_[mode], screened_[mode], planned > 0 ? "  ETA " : "",
             planned > 0 ? ProgressPrinter::duration(eta).c_str() : "");
         printer_.update(line);
     }
@@ -81,7 +81,7 @@ private:
     std::stop_source& stop_;
     std::map<std::string, std::size_t> fronts_;
     std::map<std::string, double> hv_;
-    long long screened_ = 0;
+    std::map<std::string, long long> screened_; // this session's, per mode
 };
 
 // The frontier of a stored run's mode under the run's latest budgets, from the stored costs
@@ -186,8 +186,27 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
         app->add_option("--store", a->store, "SQLite run store (created if missing)")->required();
         app->add_option("--resume", a->resume, "Continue run RUN of the store");
         commands.push_back(
-            {app, [a, maxEvals, generations, timeLimit](std::ostream& out, std::ostream& err) {
+            {app, [a, app, maxEvals, generations, timeLimit](std::ostream& out, std::ostream& err) {
                  auto& c = a->config;
+                 auto store = RunStore::open(a->store);
+                 std::optional<RunInfo> resumed;
+                 if (a->resume > 0) {
+                     // The run's own dataset, space, MCU and supernet unless given again.
+                     resumed = store->run(a->resume);
+                     const auto inputs = resumed->config.value("inputs", nlohmann::json::object());
+                     auto take = [&](const char* option, const char* key, auto& target) {
+                         if (app->get_option(option)->count() == 0 && inputs.contains(key))
+                             inputs[key].get_to(target);
+                     };
+                     take("--dataset", "dataset", a->data.dataset);
+                     take("--images", "images", a->data.images);
+                     take("--holdout", "holdout", a->data.holdout);
+                     take("--space", "space", a->space);
+                     take("--mcu", "mcu", a->mcu);
+                     take("--runtime", "runtime", a->runtime);
+                     take("--supernet", "supernet", a->supernet);
+                     take("--train-subset", "train_subset", a->trainSubset);
+                 }
                  const auto mode = parseCostMode(a->costMode);
                  if (!mode)
                      throw InputError("--cost-mode", "unknown cost mode '" + a->costMode + "'");
@@ -231,27 +250,39 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                  if (a->latencyBudget > 0)
                      c.budgets.latencyMs = a->latencyBudget;
                  const auto dataset = a->data.load();
-                 auto store = RunStore::open(a->store);
-                 if (a->resume > 0) {
+                 if (resumed) {
                      // A resumed run continues with its own configuration, including budgets
-                     // it adopted while running.
-                     // Stop conditions given now replace the stored ones (to extend a run).
+                     // it adopted while running. Stop conditions given now replace the stored
+                     // ones (to extend a run).
                      const auto given = c;
-                     c = SearchConfig::fromJson(store->run(a->resume).config);
-                     if (maxEvals->count() > 0)
+                     c = SearchConfig::fromJson(resumed->config);
+                     if (maxEvals->count() + generations->count() + timeLimit->count() > 0) {
                          c.maxEvaluations = given.maxEvaluations;
-                     if (generations->count() > 0)
                          c.generations = given.generations;
-                     if (timeLimit->count() > 0)
                          c.timeLimitSeconds = given.timeLimitSeconds;
-                     err << ("using run " + std::to_string(a->resume) +
-                             "'s stored configuration (mode " + c.mode + ", strategy " +
-                             c.strategy.name + ")\n");
+                     }
+                     err << "using run " << a->resume << "'s stored configuration (mode " << c.mode
+                         << ", strategy " << c.strategy.name << ", dataset " << a->data.dataset
+                         << ", space " << a->space << ")\n";
+                 } else {
+                     auto absolute = [](const std::string& path) {
+                         return path.empty() || !std::filesystem::exists(path)
+                                    ? path
+                                    : std::filesystem::absolute(path).string();
+                     };
+                     c.inputs = {{"dataset", absolute(a->data.dataset)},
+                                 {"images", absolute(a->data.images)},
+                                 {"holdout", a->data.holdout},
+                                 {"space", absolute(a->space)},
+                                 {"mcu", a->mcu},
+                                 {"runtime", a->runtime},
+                                 {"supernet", absolute(a->supernet)},
+                                 {"train_subset", a->trainSubset}};
                  }
                  // Before a supernet is trained for a run that cannot start.
                  if (const auto* runtime =
                          in.mcu.runtime(a->runtime.empty() ? in.mcu.defaultRuntime : a->runtime);
-                     runtime && a->resume <= 0)
+                     runtime && !resumed)
                      SearchEngine::checkBudgets(c, c.budgets, space,
                                                 static_cast<int>(dataset->classes.size()), in.mcu,
                                                 *runtime);
@@ -264,7 +295,6 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                  SupernetRequest request;
                  request.checkpoint = a->supernet;
                  request.trainSubset = a->trainSubset;
-                 request.seed = c.seed;
                  // Ctrl-C during training stops it (the partial file is kept and continued).
                  std::jthread watcher([&stop](std::stop_token done) {
                      while (!done.stop_requested() && !gStop.load())

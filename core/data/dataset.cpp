@@ -69,7 +69,7 @@ std::vector<std::size_t> Dataset::perClass(const std::vector<std::size_t>& sampl
 std::vector<std::size_t> Dataset::subset(Split split, std::size_t n, std::uint64_t seed) const {
     const auto all = indices(split);
     if (n > all.size())
-        throw InputError("--" + std::string(toString(split)) + "-subset",
+        throw InputError(split == Split::Train ? "--train-subset" : "--val-subset",
                          "the " + std::string(toString(split)) + " split of " + name + " has " +
                              std::to_string(all.size()) + " samples, fewer than the " +
                              std::to_string(n) + " requested");

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <set>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -171,6 +172,8 @@ nlohmann::json SearchConfig::toJson() const {
                         {"val_subset", eval.valSubset}};
     if (fixedData)
         j["fixed_data"] = *fixedData;
+    if (inputs.is_object() && !inputs.empty())
+        j["inputs"] = inputs;
     return j;
 }
 
@@ -206,6 +209,8 @@ SearchConfig SearchConfig::fromJson(const nlohmann::json& j) {
                 throw InputError("run configuration", "unknown colour " + f["colour"].dump());
             c.fixedData = DataConfig{f.at("resolution").get<int>(), *colour};
         }
+        if (j.contains("inputs"))
+            c.inputs = j["inputs"];
     } catch (const nlohmann::json::exception& e) {
         throw InputError("run configuration", std::string("malformed: ") + e.what());
     }
@@ -311,13 +316,47 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
 
     Scoring scoring(config, space, classes, in.mcu, *runtime);
     const std::vector<double> reference(config.objectives.size() + 1, 1.0);
+    // What the run searched with, checked when it is resumed.
+    const nlohmann::json identity = {{"space", space.name},
+                                     {"dataset_fingerprint", in.dataset->fingerprint},
+                                     {"mcu", in.mcu.id},
+                                     {"runtime", runtime->id},
+                                     {"classes", classes}};
     nlohmann::json storedConfig = config.toJson();
+    storedConfig["identity"] = identity;
+    Evaluator evaluator(in.supernet, in.dataset, *in.cache, config.eval);
+
+    // A strategy member's score under the current budgets (nothing for a screened-out
+    // candidate that now fits: its accuracy is unknown).
+    const Rescorer rescore = [&](const ScoredCandidate& s) -> std::optional<ScoredPoint> {
+        const auto report = scoring.estimate(s.candidate);
+        if (!s.evaluated && report.fits)
+            return std::nullopt;
+        return scoring.point(report, s.accuracy);
+    };
 
     std::int64_t runId = 0;
     nlohmann::json savedState = nlohmann::json::object(); // what saveState() last wrote
     if (resumeRun) {
         runId = *resumeRun;
-        in.store->run(runId); // throws for an unknown run
+        const auto info = in.store->run(runId); // throws for an unknown run
+        std::vector<std::string> differences;
+        if (!info.supernetFingerprint.empty() && !in.supernetFingerprint.empty() &&
+            info.supernetFingerprint != in.supernetFingerprint)
+            differences.push_back("supernet " + info.supernetFingerprint + " (now " +
+                                  in.supernetFingerprint + ")");
+        if (info.config.contains("identity"))
+            for (const auto& [key, value] : identity.items())
+                if (info.config["identity"].contains(key) && info.config["identity"][key] != value)
+                    differences.push_back(key + " " + info.config["identity"][key].dump() +
+                                          " (now " + value.dump() + ")");
+        if (!differences.empty()) {
+            std::string text;
+            for (const auto& d : differences)
+                text += (text.empty() ? "" : ", ") + d;
+            throw InputError("--resume", "run " + std::to_string(runId) +
+                                             " was searched with another setup: " + text);
+        }
         savedState = in.store->loadState(runId).value_or(nlohmann::json::object());
         for (auto& r : in.store->candidates(runId)) {
             for (auto& m : modes) {
@@ -334,7 +373,12 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
                 m.strategy->restore(savedState[m.name]["strategy"]);
                 m.generation = savedState[m.name]["generation"].get<int>();
                 m.staleGenerations = savedState[m.name].value("stale_generations", 0);
+                m.exhausted = m.staleGenerations >= kMaxStaleGenerations;
             }
+            // The saved population was scored under the budgets of its time; the run goes on
+            // under its latest ones (the same scores when they never changed).
+            m.strategy->adoptBudgets(static_cast<double>(config.budgets.sramBytes),
+                                     static_cast<double>(config.budgets.flashBytes), rescore);
         }
         in.store->setStatus(runId, "running");
         in.store->updateConfig(runId, storedConfig); // new stop conditions, if any
@@ -342,216 +386,229 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
     } else {
         runId = in.store->createRun(storedConfig, config.seed, in.supernetFingerprint);
     }
-    observer.runStarted(runId, config);
-
-    Evaluator evaluator(in.supernet, in.dataset, *in.cache, config.eval);
-
-    // The archive holds the evaluated candidates that fit the current budgets.
-    auto rebuildArchive = [&](ModeState& m) {
-        m.archive.clear();
-        for (const auto& r : m.records) {
-            if (!r.evaluated)
-                continue;
-            const auto report = scoring.estimate(r.candidate);
-            if (report.fits)
-                m.archive.insert(r.id, scoring.point(report, r.accuracy).objectives);
-        }
-    };
-    auto frontierOf = [](const ModeState& m) {
-        std::vector<CandidateRecord> front;
-        for (const auto& r : m.records)
-            if (r.evaluated && m.archive.contains(r.id))
-                front.push_back(r);
-        return front;
-    };
-    for (auto& m : modes)
-        rebuildArchive(m);
-
-    // A strategy member's score under the current budgets (nothing for a screened-out
-    // candidate that now fits: its accuracy is unknown).
-    const Rescorer rescore = [&](const ScoredCandidate& s) -> std::optional<ScoredPoint> {
-        const auto report = scoring.estimate(s.candidate);
-        if (!s.evaluated && report.fits)
-            return std::nullopt;
-        return scoring.point(report, s.accuracy);
-    };
-    // Adopts budgets requested through the control: strategies, the generation in progress and
-    // the archives are re-scored from stored costs and accuracies; nothing is re-evaluated.
-    auto adoptBudgets = [&](std::vector<ScoredCandidate>& inProgress) {
-        if (!in.control)
-            return;
-        const auto requested = in.control->takeBudgets();
-        if (!requested || *requested == scoring.budgets())
-            return;
-        try {
-            checkBudgets(config, *requested, space, classes, in.mcu, *runtime);
-        } catch (const InputError& e) {
-            observer.log(std::string("budget change refused: ") + e.what());
-            return;
-        }
-        scoring.setBudgets(*requested);
-        for (auto& m : modes) {
-            m.strategy->adoptBudgets(static_cast<double>(requested->sramBytes),
-                                     static_cast<double>(requested->flashBytes), rescore);
-            rebuildArchive(m);
-            const double hv = m.archive.hypervolume(reference);
-            in.store->recordHypervolume(runId, m.name, m.evaluations, hv);
-            observer.hypervolume(m.name, m.evaluations, hv);
-            observer.frontier(m.name, frontierOf(m));
-        }
-        rescorePopulation(inProgress, rescore);
-        storedConfig["budgets"] = budgetsJson(*requested);
-        in.store->updateConfig(runId, storedConfig);
-        observer.budgetsChanged(*requested);
-        observer.log("budgets changed to " + describe(*requested) +
-                     "; fronts re-scored without new evaluations");
-    };
-
-    // Progress and the run's remaining time, from this session's evaluation rate.
-    long long evaluationsAtStart = 0;
-    for (const auto& m : modes)
-        evaluationsAtStart += m.evaluations;
-    auto reportProgress = [&](const ModeState& m) {
-        const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-        long long done = 0;
-        for (const auto& x : modes)
-            done += x.evaluations;
-        const long long sessionDone = done - evaluationsAtStart;
-        double eta = 0;
-        if (config.maxEvaluations > 0 && sessionDone > 0) {
-            long long remaining = 0;
-            for (const auto& x : modes)
-                remaining += x.exhausted ? 0 : std::max(0LL, config.maxEvaluations - x.evaluations);
-            eta = elapsed / static_cast<double>(sessionDone) * static_cast<double>(remaining);
-        }
-        if (config.timeLimitSeconds > 0) {
-            const double left = std::max(0.0, config.timeLimitSeconds - elapsed);
-            eta = eta > 0 ? std::min(eta, left) : left;
-        }
-        observer.progress(m.name, m.evaluations, config.maxEvaluations, eta);
-    };
-
-    auto timeUp = [&] {
-        return config.timeLimitSeconds > 0 &&
-               std::chrono::duration<double>(Clock::now() - started).count() >=
-                   config.timeLimitSeconds;
-    };
-    auto modeDone = [&](const ModeState& m) {
-        return m.exhausted ||
-               (config.maxEvaluations > 0 && m.evaluations >= config.maxEvaluations) ||
-               (config.generations > 0 && m.generation >= config.generations);
-    };
-    bool stopped = false;
     try {
-        // Modes take turns a generation at a time, so a comparison gives both equal budgets
-        // and both fronts grow together.
-        for (;;) {
-            bool anyActive = false;
-            for (auto& m : modes) {
-                if (modeDone(m))
+        observer.runStarted(runId, config);
+
+        // The archive holds the evaluated candidates that fit the current budgets.
+        auto rebuildArchive = [&](ModeState& m) {
+            m.archive.clear();
+            for (const auto& r : m.records) {
+                if (!r.evaluated)
                     continue;
-                anyActive = true;
-                Rng rng((config.seed + 1) * 0x9E3779B97F4A7C15ULL ^
-                        (static_cast<std::uint64_t>(m.generation) << 8) ^
-                        (m.name == "hwnas" ? 0x5555ULL : 0ULL));
-                std::vector<ScoredCandidate> scored;
-                long long fresh = 0; // candidates of this generation not scored before
-                // Seen: scored by an earlier generation (what a resumed run stored of its
-                // unfinished generation does not count, so the proposals come again in order).
-                const auto proposals = m.strategy->ask(rng, [&](const Candidate& c) {
-                    const auto k = m.known.find(keyOf(space, c));
-                    return k != m.known.end() && k->second.firstGeneration < m.generation;
-                });
-                for (const auto& candidate : proposals) {
-                    if (in.control)
-                        in.control->waitWhilePaused(stop);
-                    adoptBudgets(scored);
-                    if (stop.stop_requested() || timeUp() || modeDone(m)) {
-                        stopped = stop.stop_requested() || timeUp();
-                        break;
-                    }
-                    const auto report = scoring.estimate(candidate);
-                    ScoredCandidate s;
-                    s.candidate = candidate;
-                    s.ramBytes = static_cast<double>(report.peakSramBytes);
-                    s.flashBytes = static_cast<double>(report.flashBytes);
-                    // A candidate scored before (proposed again, or stored by the unfinished
-                    // generation of a resumed run) keeps its score; one screened out under
-                    // other budgets that fits now is evaluated.
-                    const auto known = m.known.find(keyOf(space, candidate));
-                    if (known != m.known.end()) {
-                        const auto& r = m.records[known->second.record];
-                        if (r.evaluated || !report.fits) {
-                            s.evaluated = r.evaluated;
-                            s.accuracy = r.accuracy;
-                            s.precision = r.metrics.value("precision", 0.0);
-                            s.recall = r.metrics.value("recall", 0.0);
-                            s.score = scoring.point(report, r.accuracy);
-                            scored.push_back(std::move(s));
-                            continue;
-                        }
-                    }
-                    ++fresh;
-                    CandidateRecord rec;
-                    rec.runId = runId;
-                    rec.mode = m.name;
-                    rec.sequence = m.sequence++;
-                    rec.generation = m.generation;
-                    rec.candidate = candidate;
-                    rec.macs = report.macs;
-                    rec.params = report.params;
-                    rec.peakSramBytes = report.peakSramBytes;
-                    rec.flashBytes = report.flashBytes;
-                    rec.latencyMs = report.latencyMs;
-                    rec.energyMj = report.energyMj;
-                    rec.feasible = report.fits;
-                    s.evaluated = false;
-                    if (report.fits) {
-                        const auto result = evaluator.evaluate(candidate);
-                        rec.evaluated = true;
-                        rec.accuracy = result.metrics.accuracy;
-                        rec.metrics = result.metrics;
-                        rec.evalSeconds = result.seconds;
-                        s.evaluated = true;
-                        s.accuracy = result.metrics.accuracy;
-                        s.precision = result.metrics.precision;
-                        s.recall = result.metrics.recall;
-                        ++m.evaluations;
-                    }
-                    s.score = scoring.point(report, rec.accuracy);
-                    rec.id = in.store->addCandidate(rec);
-                    bool onFront = false;
-                    if (rec.evaluated) {
-                        onFront = m.archive.insert(rec.id, s.score.objectives);
-                        const double hv = m.archive.hypervolume(reference);
-                        in.store->recordHypervolume(runId, m.name, m.evaluations, hv);
-                        observer.hypervolume(m.name, m.evaluations, hv);
-                    }
-                    observer.candidateEvaluated(rec, onFront);
-                    remember(space, m, std::move(rec));
-                    scored.push_back(std::move(s));
-                    reportProgress(m);
-                }
-                if (stopped)
-                    break;
-                m.strategy->tell(scored);
-                ++m.generation;
-                m.staleGenerations = fresh > 0 ? 0 : m.staleGenerations + 1;
-                if (m.staleGenerations >= kMaxStaleGenerations) {
-                    m.exhausted = true;
-                    observer.log(m.name + ": " + std::to_string(kMaxStaleGenerations) +
-                                 " generations in a row proposed only candidates already "
-                                 "scored; stopping this mode (its reachable space is exhausted)");
-                }
-                savedState[m.name] = {{"strategy", m.strategy->state()},
-                                      {"generation", m.generation},
-                                      {"stale_generations", m.staleGenerations}};
-                in.store->saveState(runId, savedState);
+                const auto report = scoring.estimate(r.candidate);
+                if (report.fits)
+                    m.archive.insert(r.id, scoring.point(report, r.accuracy).objectives);
+            }
+        };
+        auto frontierOf = [](const ModeState& m) {
+            std::vector<CandidateRecord> front;
+            for (const auto& r : m.records)
+                if (r.evaluated && m.archive.contains(r.id))
+                    front.push_back(r);
+            return front;
+        };
+        for (auto& m : modes)
+            rebuildArchive(m);
+
+        // Adopts budgets requested through the control: strategies, the generation in progress and
+        // the archives are re-scored from stored costs and accuracies; nothing is re-evaluated.
+        auto adoptBudgets = [&](std::vector<ScoredCandidate>& inProgress) {
+            if (!in.control)
+                return;
+            const auto requested = in.control->takeBudgets();
+            if (!requested || *requested == scoring.budgets())
+                return;
+            try {
+                checkBudgets(config, *requested, space, classes, in.mcu, *runtime);
+            } catch (const InputError& e) {
+                observer.log(std::string("budget change refused: ") + e.what());
+                return;
+            }
+            scoring.setBudgets(*requested);
+            for (auto& m : modes) {
+                m.strategy->adoptBudgets(static_cast<double>(requested->sramBytes),
+                                         static_cast<double>(requested->flashBytes), rescore);
+                rebuildArchive(m);
+                const double hv = m.archive.hypervolume(reference);
+                in.store->recordHypervolume(runId, m.name, m.evaluations, hv);
+                observer.hypervolume(m.name, m.evaluations, hv);
                 observer.frontier(m.name, frontierOf(m));
             }
-            if (stopped || !anyActive)
-                break;
+            rescorePopulation(inProgress, rescore);
+            storedConfig["budgets"] = budgetsJson(*requested);
+            in.store->updateConfig(runId, storedConfig);
+            observer.budgetsChanged(*requested);
+            observer.log("budgets changed to " + describe(*requested) +
+                         "; fronts re-scored without new evaluations");
+        };
+
+        // Progress and the run's remaining time, from this session's evaluation rate.
+        long long evaluationsAtStart = 0;
+        for (const auto& m : modes)
+            evaluationsAtStart += m.evaluations;
+        auto reportProgress = [&](const ModeState& m) {
+            const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+            long long done = 0;
+            for (const auto& x : modes)
+                done += x.evaluations;
+            const long long sessionDone = done - evaluationsAtStart;
+            double eta = 0;
+            if (config.maxEvaluations > 0 && sessionDone > 0) {
+                long long remaining = 0;
+                for (const auto& x : modes)
+                    remaining +=
+                        x.exhausted ? 0 : std::max(0LL, config.maxEvaluations - x.evaluations);
+                eta = elapsed / static_cast<double>(sessionDone) * static_cast<double>(remaining);
+            }
+            if (config.timeLimitSeconds > 0) {
+                const double left = std::max(0.0, config.timeLimitSeconds - elapsed);
+                eta = eta > 0 ? std::min(eta, left) : left;
+            }
+            observer.progress(m.name, m.evaluations, config.maxEvaluations, eta);
+        };
+
+        auto timeUp = [&] {
+            return config.timeLimitSeconds > 0 &&
+                   std::chrono::duration<double>(Clock::now() - started).count() >=
+                       config.timeLimitSeconds;
+        };
+        auto modeDone = [&](const ModeState& m) {
+            return m.exhausted ||
+                   (config.maxEvaluations > 0 && m.evaluations >= config.maxEvaluations) ||
+                   (config.generations > 0 && m.generation >= config.generations);
+        };
+        bool stopped = false;     // stop requested: the run can be resumed
+        bool timeReached = false; // --time-limit: the run is finished
+        {
+            // Modes take turns a generation at a time, so a comparison gives both equal budgets
+            // and both fronts grow together.
+            for (;;) {
+                bool anyActive = false;
+                for (auto& m : modes) {
+                    if (modeDone(m))
+                        continue;
+                    anyActive = true;
+                    Rng rng((config.seed + 1) * 0x9E3779B97F4A7C15ULL ^
+                            (static_cast<std::uint64_t>(m.generation) << 8) ^
+                            (m.name == "hwnas" ? 0x5555ULL : 0ULL));
+                    std::vector<ScoredCandidate> scored;
+                    // Seen: scored by an earlier generation - except a candidate screened out
+                    // under other budgets that fits the current ones. What a resumed run stored of
+                    // its unfinished generation does not count, so the proposals come again in
+                    // the same order.
+                    const SeenPredicate seen = [&](const Candidate& c) {
+                        const auto k = m.known.find(keyOf(space, c));
+                        if (k == m.known.end() || k->second.firstGeneration >= m.generation)
+                            return false;
+                        const auto& r = m.records[k->second.record];
+                        return r.evaluated || !scoring.estimate(r.candidate).fits;
+                    };
+                    const auto proposals = m.strategy->ask(rng, seen);
+                    long long fresh = 0; // proposals not seen before and not repeated in this one
+                    {
+                        std::set<std::string> keys;
+                        for (const auto& c : proposals)
+                            fresh += keys.insert(keyOf(space, c)).second && !seen(c) ? 1 : 0;
+                    }
+                    for (const auto& candidate : proposals) {
+                        if (in.control)
+                            in.control->waitWhilePaused(stop);
+                        adoptBudgets(scored);
+                        const auto report = scoring.estimate(candidate);
+                        ScoredCandidate s;
+                        s.candidate = candidate;
+                        s.ramBytes = static_cast<double>(report.peakSramBytes);
+                        s.flashBytes = static_cast<double>(report.flashBytes);
+                        // A candidate scored before (proposed again, or stored by the unfinished
+                        // generation of a resumed run) keeps its score. One screened out under
+                        // other budgets that fits now is evaluated - unless it was screened out
+                        // in this very generation: the budget change dropped it from the
+                        // generation, and a resumed run must do the same.
+                        const auto known = m.known.find(keyOf(space, candidate));
+                        if (known != m.known.end()) {
+                            const auto& r = m.records[known->second.record];
+                            if (!r.evaluated && report.fits && r.generation == m.generation)
+                                continue;
+                            if (r.evaluated || !report.fits) {
+                                s.evaluated = r.evaluated;
+                                s.accuracy = r.accuracy;
+                                s.precision = r.metrics.value("precision", 0.0);
+                                s.recall = r.metrics.value("recall", 0.0);
+                                s.score = scoring.point(report, r.accuracy);
+                                scored.push_back(std::move(s));
+                                continue;
+                            }
+                        }
+                        if (stop.stop_requested() || timeUp() || modeDone(m)) {
+                            stopped = stop.stop_requested();
+                            timeReached = !stopped && timeUp();
+                            break;
+                        }
+                        CandidateRecord rec;
+                        rec.runId = runId;
+                        rec.mode = m.name;
+                        rec.sequence = m.sequence++;
+                        rec.generation = m.generation;
+                        rec.candidate = candidate;
+                        rec.macs = report.macs;
+                        rec.params = report.params;
+                        rec.peakSramBytes = report.peakSramBytes;
+                        rec.flashBytes = report.flashBytes;
+                        rec.latencyMs = report.latencyMs;
+                        rec.energyMj = report.energyMj;
+                        rec.feasible = report.fits;
+                        s.evaluated = false;
+                        if (report.fits) {
+                            const auto result = evaluator.evaluate(candidate);
+                            rec.evaluated = true;
+                            rec.accuracy = result.metrics.accuracy;
+                            rec.metrics = result.metrics;
+                            rec.evalSeconds = result.seconds;
+                            s.evaluated = true;
+                            s.accuracy = result.metrics.accuracy;
+                            s.precision = result.metrics.precision;
+                            s.recall = result.metrics.recall;
+                            ++m.evaluations;
+                        }
+                        s.score = scoring.point(report, rec.accuracy);
+                        rec.id = in.store->addCandidate(rec);
+                        bool onFront = false;
+                        if (rec.evaluated) {
+                            onFront = m.archive.insert(rec.id, s.score.objectives);
+                            const double hv = m.archive.hypervolume(reference);
+                            in.store->recordHypervolume(runId, m.name, m.evaluations, hv);
+                            observer.hypervolume(m.name, m.evaluations, hv);
+                        }
+                        observer.candidateEvaluated(rec, onFront);
+                        remember(space, m, std::move(rec));
+                        scored.push_back(std::move(s));
+                        reportProgress(m);
+                    }
+                    if (stopped || timeReached)
+                        break;
+                    m.strategy->tell(scored);
+                    ++m.generation;
+                    m.staleGenerations = fresh > 0 ? 0 : m.staleGenerations + 1;
+                    if (m.staleGenerations >= kMaxStaleGenerations) {
+                        m.exhausted = true;
+                        observer.log(
+                            m.name + ": " + std::to_string(kMaxStaleGenerations) +
+                            " generations in a row proposed only candidates already "
+                            "scored; stopping this mode (the strategy has converged or its "
+                            "reachable space is exhausted)");
+                    }
+                    savedState[m.name] = {{"strategy", m.strategy->state()},
+                                          {"generation", m.generation},
+                                          {"stale_generations", m.staleGenerations}};
+                    in.store->saveState(runId, savedState);
+                    observer.frontier(m.name, frontierOf(m));
+                }
+                if (stopped || timeReached || !anyActive)
+                    break;
+            }
         }
+        if (timeReached)
+            observer.log("time limit reached");
         in.store->setStatus(runId, stopped ? "stopped" : "finished");
         observer.finished(runId, stopped);
     } catch (const std::exception& e) {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cost/cost_report.h"
 #include "cost/mcu_profile.h"
@@ -37,6 +37,9 @@ struct SearchConfig {
     double timeLimitSeconds = 0;  // whole run; 0 = no limit
     std::uint64_t seed = 0;
     EvalOptions eval;
+    // Where the dataset, space, supernet and MCU came from (the command line's options),
+    // stored with the run so that --resume can take them again; the engine does not read it.
+    nlohmann::json inputs;
 
     // The data configuration HW-NAS is fixed to: fixedData, or the largest resolution in RGB.
     DataConfig hwNasData(const SearchSpace& space) const;

@@ -72,9 +72,9 @@ constexpr int kFreshTries = 20;
 // Collects one generation's proposals and tells whether a candidate would repeat one.
 class Proposals {
 public:
-    Proposals(const SearchSpace& space, const SeenPredicate& seen)
+    Proposals(const SearchSpace& space, SeenPredicate seen)
         : space_(space)
-        , seen_(seen) {}
+        , seen_(std::move(seen)) {}
     bool repeats(const Candidate& c) const {
         const auto canonical = space_.canonical(c);
         for (const auto& o : canonical_)
@@ -96,7 +96,7 @@ public:
 
 private:
     const SearchSpace& space_;
-    const SeenPredicate& seen_;
+    SeenPredicate seen_;
     std::vector<Candidate> canonical_;
     std::vector<Candidate> out_;
 };

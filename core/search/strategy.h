@@ -30,10 +30,11 @@ struct ScoredCandidate {
     bool evaluated = true; // false: screened out by the cost model, accuracy unknown
 };
 
-// A member's score under new budgets, or nothing to drop it from the population (a candidate
-// screened out under the old budgets that fits the new ones has no accuracy to rank it by).
+// Whether a candidate was scored before (see Strategy::ask).
 using SeenPredicate = std::function<bool(const Candidate&)>;
 
+// A member's score under new budgets, or nothing to drop it from the population (a candidate
+// screened out under the old budgets that fits the new ones has no accuracy to rank it by).
 using Rescorer = std::function<std::optional<ScoredPoint>(const ScoredCandidate&)>;
 
 // Applies `rescore` to every member, dropping those it gives no score.

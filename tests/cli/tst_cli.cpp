@@ -485,9 +485,8 @@ void TestCli::searchAndRuns() {
     QVERIFY(lines[0].startsWith(QStringLiteral("id,mode,")));
 
     // A finished run extended with a new limit: its stored configuration (compare mode, fixed
-    // data 16 rgb) goes on, only the limit changes.
-    r = cliRun({"search", "--dataset", data, "--supernet", supernet, "--space", space, "--store",
-                db, "--resume", "1", "--max-evals", "9"});
+    // data 16 rgb) and inputs (dataset, space, supernet) go on, only the limit changes.
+    r = cliRun({"search", "--store", db, "--resume", "1", "--max-evals", "9"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QVERIFY2(r.out.contains(QStringLiteral("run 1 finished: 18 evaluations")), qPrintable(r.out));
     r = cliRun({"runs", "show", "1", "--store", db, "--json"});
@@ -560,20 +559,23 @@ void TestCli::benchSearchAndCompare() {
                 "--seeds", "2", "--evals", "4", "--population", "4", "--store", db, "--json"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const auto compare = parse(r.out);
-    // 2 levels x 3 modes (DNAS, HW-NAS at the native 20 px -> nearest 16, HW-NAS at 16).
-    QCOMPARE(compare["summary"].size(), std::size_t{6});
-    QCOMPARE(compare["runs"].size(), std::size_t{12});
+    // 2 levels x 2 modes: DNAS and HW-NAS at 16 px (the native 20 px -> the space's nearest,
+    // 16, which is also its largest: one HW-NAS baseline).
+    QCOMPARE(compare["summary"].size(), std::size_t{4});
+    QCOMPARE(compare["runs"].size(), std::size_t{8});
+    QCOMPARE(compare["summary"][1]["mode"].get<std::string>(),
+             std::string("HW-NAS 16 px rgb (native = largest)"));
     for (const auto& row : compare["summary"]) {
         const double hv = row["hypervolume_mean"].get<double>();
         QVERIFY(hv > 0 && hv < 1);
         QVERIFY(row["hypervolume_sd"].get<double>() >= 0);
     }
     QVERIFY(compare["summary"][0]["sram_budget_bytes"].get<double>() <
-            compare["summary"][3]["sram_budget_bytes"].get<double>());
+            compare["summary"][2]["sram_budget_bytes"].get<double>());
     for (const auto& run : compare["runs"])
         QCOMPARE(run["evaluated"].get<int>(), 4); // equal evaluation budgets
     auto store = dnas::RunStore::open(db.toStdString());
-    QCOMPARE(store->runs().size(), std::size_t{12});
+    QCOMPARE(store->runs().size(), std::size_t{8});
 
     r = cliRun({"bench", "compare", "--task", data});
     QCOMPARE(r.exitCode, 2);

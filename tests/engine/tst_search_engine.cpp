@@ -66,6 +66,9 @@ private Q_SLOTS:
     void exhaustedSpaceEndsTheMode();
     void configRoundTrips();
     void supernetTrainedOnceThenCached();
+    void resumeRefusesAnotherSetup();
+    void failureBeforeTheFirstCandidateStoresNoRun();
+    void timeLimitFinishesTheRun();
 
 private:
     SearchConfig config(const std::string& mode, long long evals) const;
@@ -498,6 +501,67 @@ void TestSearchEngine::supernetTrainedOnceThenCached() {
     QVERIFY(c.supernet && !c.trainedNow);
     QVERIFY(third.steps.empty());
     QCOMPARE(c.path, b.path);
+}
+
+void TestSearchEngine::resumeRefusesAnotherSetup() {
+    const fs::path db = fs::path(dir_.path().toStdString()) / "setup.db";
+    auto store = RunStore::open(db);
+    std::stop_source stop;
+    Counter first;
+    first.stopAfter = &stop;
+    first.stopAt = 2;
+    auto in = inputs(store.get());
+    in.supernetFingerprint = "fp-a:100";
+    const auto id = SearchEngine::run(config("dnas", 8), in, first, stop.get_token());
+    auto expectRefusal = [&](SearchInputs other, const std::string& what) {
+        Counter counter;
+        try {
+            SearchEngine::run(config("dnas", 8), other, counter, {}, id);
+            QFAIL("a resume with another setup was accepted");
+        } catch (const InputError& e) {
+            const std::string text = e.what();
+            QVERIFY2(text.find("--resume") != std::string::npos &&
+                         text.find("another setup") != std::string::npos &&
+                         text.find(what) != std::string::npos,
+                     e.what());
+        }
+        QCOMPARE(store->run(id).status, std::string("stopped")); // untouched
+    };
+    auto otherSupernet = in;
+    otherSupernet.supernetFingerprint = "fp-b:100";
+    expectRefusal(otherSupernet, "supernet fp-a:100 (now fp-b:100)");
+    auto otherMcu = in;
+    otherMcu.mcu = McuCatalog::builtIn().find("stm32h743");
+    expectRefusal(otherMcu, "mcu \"stm32f746\" (now \"stm32h743\")");
+    Counter resumed;
+    SearchEngine::run(config("dnas", 8), in, resumed, {}, id); // the same setup goes on
+    QCOMPARE(store->run(id).status, std::string("finished"));
+}
+
+void TestSearchEngine::failureBeforeTheFirstCandidateStoresNoRun() {
+    auto c = config("dnas", 4);
+    c.eval.valSubset = 100000; // more than the validation split has
+    auto store = RunStore::open(fs::path(dir_.path().toStdString()) / "fails.db");
+    auto in = inputs(store.get());
+    Counter counter;
+    try {
+        SearchEngine::run(c, in, counter);
+        QFAIL("an impossible validation subset was accepted");
+    } catch (const InputError& e) {
+        QVERIFY2(std::string(e.what()).find("--val-subset") != std::string::npos, e.what());
+    }
+    QVERIFY(store->runs().empty()); // no run left "running"
+}
+
+void TestSearchEngine::timeLimitFinishesTheRun() {
+    auto c = config("dnas", 0);
+    c.timeLimitSeconds = 0.3;
+    Counter counter;
+    const auto records = run(c, fs::path(dir_.path().toStdString()) / "time.db", counter);
+    QVERIFY(counter.finishedFlag && !counter.stoppedFlag);
+    QVERIFY(!records.empty());
+    auto store = RunStore::open(fs::path(dir_.path().toStdString()) / "time.db");
+    QCOMPARE(store->runs()[0].status, std::string("finished"));
 }
 
 QTEST_APPLESS_MAIN(TestSearchEngine)
