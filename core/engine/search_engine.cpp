@@ -24,27 +24,6 @@ using Clock = std::chrono::steady_clock;
 // is stopped: its reachable space is exhausted.
 constexpr int kMaxStaleGenerations = 25;
 
-template <typename Costs>
-double costByName(const Costs& r, const std::string& name) {
-    if (name == "peak_sram_bytes")
-        return static_cast<double>(r.peakSramBytes);
-    if (name == "flash_bytes")
-        return static_cast<double>(r.flashBytes);
-    if (name == "latency_ms")
-        return r.latencyMs;
-    if (name == "macs")
-        return static_cast<double>(r.macs);
-    if (name == "energy_mj")
-        return r.energyMj;
-    throw InputError("--objectives",
-                     "unknown objective '" + name +
-                         "' (use peak_sram_bytes, flash_bytes, latency_ms, macs, energy_mj)");
-}
-
-double costOf(const CostReport& r, const std::string& name) {
-    return costByName(r, name);
-}
-
 // Costs and normalised objectives of candidates under the run's current budgets.
 class Scoring {
 public:
@@ -57,7 +36,7 @@ public:
         , runtime_(runtime) {
         largest_ = estimate(space.largest());
         for (const auto& o : config.objectives)
-            costOf(largest_, o); // rejects unknown objectives before anything runs
+            objectiveCost(largest_, o); // rejects unknown objectives before anything runs
         setBudgets(config.budgets);
     }
 
@@ -73,7 +52,7 @@ public:
             else if (o == "latency_ms" && b.latencyMs)
                 normaliser_.push_back(*b.latencyMs);
             else
-                normaliser_.push_back(std::max(1e-9, costOf(largest_, o)));
+                normaliser_.push_back(std::max(1e-9, objectiveCost(largest_, o)));
         }
     }
     const Budgets& budgets() const { return budgets_; }
@@ -87,7 +66,7 @@ public:
         ScoredPoint p;
         p.objectives = {1 - accuracy};
         for (std::size_t i = 0; i < config_.objectives.size(); ++i)
-            p.objectives.push_back(costOf(report, config_.objectives[i]) / normaliser_[i]);
+            p.objectives.push_back(objectiveCost(report, config_.objectives[i]) / normaliser_[i]);
         for (const auto& v : report.violations)
             p.violation += v.value / v.limit - 1;
         return p;
@@ -134,93 +113,7 @@ void remember(const SearchSpace& space, ModeState& m, CandidateRecord record) {
     m.records.push_back(std::move(record));
 }
 
-nlohmann::json budgetsJson(const Budgets& b) {
-    return {{"sram_bytes", b.sramBytes},
-            {"flash_bytes", b.flashBytes},
-            {"latency_ms", b.latencyMs ? nlohmann::json(*b.latencyMs) : nlohmann::json()}};
-}
-
-std::string describe(const Budgets& b) {
-    return "SRAM " + formatBytes(static_cast<double>(b.sramBytes)) + ", flash " +
-           formatBytes(static_cast<double>(b.flashBytes)) +
-           (b.latencyMs ? ", latency " + formatMs(*b.latencyMs) : std::string());
-}
-
 } // namespace
-
-double objectiveCost(const CandidateRecord& record, const std::string& name) {
-    return costByName(record, name);
-}
-
-bool withinBudgets(const CandidateRecord& r, const Budgets& b) {
-    return r.peakSramBytes <= b.sramBytes && r.flashBytes <= b.flashBytes &&
-           (!b.latencyMs || r.latencyMs <= *b.latencyMs);
-}
-
-nlohmann::json SearchConfig::toJson() const {
-    nlohmann::json j = {{"mode", mode},
-                        {"strategy", strategy.name},
-                        {"population", strategy.population},
-                        {"cost_mode", toString(costMode)},
-                        {"budgets", budgetsJson(budgets)},
-                        {"objectives", objectives},
-                        {"max_evaluations", maxEvaluations},
-                        {"generations", generations},
-                        {"time_limit_seconds", timeLimitSeconds},
-                        {"seed", seed},
-                        {"evaluator", toString(eval.kind)},
-                        {"val_subset", eval.valSubset}};
-    if (fixedData)
-        j["fixed_data"] = *fixedData;
-    if (inputs.is_object() && !inputs.empty())
-        j["inputs"] = inputs;
-    return j;
-}
-
-SearchConfig SearchConfig::fromJson(const nlohmann::json& j) {
-    SearchConfig c;
-    try {
-        c.mode = j.at("mode").get<std::string>();
-        c.strategy.name = j.at("strategy").get<std::string>();
-        c.strategy.population = j.at("population").get<int>();
-        const auto costMode = parseCostMode(j.at("cost_mode").get<std::string>());
-        if (!costMode)
-            throw InputError("run configuration", "unknown cost_mode " + j["cost_mode"].dump());
-        c.costMode = *costMode;
-        const auto& b = j.at("budgets");
-        c.budgets.sramBytes = b.at("sram_bytes").get<Bytes>();
-        c.budgets.flashBytes = b.at("flash_bytes").get<Bytes>();
-        if (b.contains("latency_ms") && !b["latency_ms"].is_null())
-            c.budgets.latencyMs = b["latency_ms"].get<double>();
-        c.objectives = j.at("objectives").get<std::vector<std::string>>();
-        c.maxEvaluations = j.at("max_evaluations").get<long long>();
-        c.generations = j.at("generations").get<int>();
-        c.timeLimitSeconds = j.at("time_limit_seconds").get<double>();
-        c.seed = j.at("seed").get<std::uint64_t>();
-        const auto kind = parseEvaluatorKind(j.at("evaluator").get<std::string>());
-        if (!kind)
-            throw InputError("run configuration", "unknown evaluator " + j["evaluator"].dump());
-        c.eval.kind = *kind;
-        c.eval.valSubset = j.at("val_subset").get<std::size_t>();
-        if (j.contains("fixed_data")) {
-            const auto& f = j["fixed_data"];
-            const auto colour = parseColourMode(f.at("colour").get<std::string>());
-            if (!colour)
-                throw InputError("run configuration", "unknown colour " + f["colour"].dump());
-            c.fixedData = DataConfig{f.at("resolution").get<int>(), *colour};
-        }
-        if (j.contains("inputs"))
-            c.inputs = j["inputs"];
-    } catch (const nlohmann::json::exception& e) {
-        throw InputError("run configuration", std::string("malformed: ") + e.what());
-    }
-    return c;
-}
-
-DataConfig SearchConfig::hwNasData(const SearchSpace& space) const {
-    return fixedData.value_or(DataConfig{
-        *std::max_element(space.resolutions.begin(), space.resolutions.end()), ColourMode::Rgb});
-}
 
 namespace {
 
@@ -435,7 +328,7 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
                 observer.frontier(m.name, frontierOf(m));
             }
             rescorePopulation(inProgress, rescore);
-            storedConfig["budgets"] = budgetsJson(*requested);
+            storedConfig["budgets"] = budgetsToJson(*requested);
             in.store->updateConfig(runId, storedConfig);
             observer.budgetsChanged(*requested);
             observer.log("budgets changed to " + describe(*requested) +

@@ -7,13 +7,9 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "cost/cost_report.h"
 #include "cost/mcu_profile.h"
+#include "engine/search_config.h"
 #include "engine/search_control.h"
-#include "eval/evaluator.h"
-#include "search/strategy.h"
 #include "store/run_store.h"
 #include "supernet/supernet.h"
 
@@ -21,40 +17,6 @@ namespace dnas {
 
 class Dataset;
 class ImageCache;
-
-// What a search run is asked to do.
-struct SearchConfig {
-    std::string mode = "dnas"; // dnas (data genes searched), hwnas (fixed), compare (both)
-    std::optional<DataConfig> fixedData; // hwnas: default the space's largest resolution, RGB
-    StrategyOptions strategy;            // name, population, ...
-    CostMode costMode = CostMode::Tflm;
-    Budgets budgets;
-    // Costs minimised besides maximising accuracy: peak_sram_bytes, flash_bytes, latency_ms,
-    // macs, energy_mj.
-    std::vector<std::string> objectives = {"peak_sram_bytes", "flash_bytes"};
-    long long maxEvaluations = 0; // per mode; 0 = no limit
-    int generations = 0;          // per mode; 0 = no limit
-    double timeLimitSeconds = 0;  // whole run; 0 = no limit
-    std::uint64_t seed = 0;
-    EvalOptions eval;
-    // Where the dataset, space, supernet and MCU came from (the command line's options),
-    // stored with the run so that --resume can take them again; the engine does not read it.
-    nlohmann::json inputs;
-
-    // The data configuration HW-NAS is fixed to: fixedData, or the largest resolution in RGB.
-    DataConfig hwNasData(const SearchSpace& space) const;
-
-    nlohmann::json toJson() const;
-    // The configuration stored with a run (what toJson() wrote), for --resume. Throws
-    // InputError naming the field that is missing or malformed.
-    static SearchConfig fromJson(const nlohmann::json& j);
-};
-
-// A stored candidate's cost by objective name (peak_sram_bytes, flash_bytes, latency_ms, macs,
-// energy_mj); throws InputError for another name.
-double objectiveCost(const CandidateRecord& record, const std::string& name);
-// Whether a stored candidate's costs meet `budgets`.
-bool withinBudgets(const CandidateRecord& record, const Budgets& budgets);
 
 // Observer of a running search, called on the engine's thread; implementations copy what they
 // need and return quickly (the GUI bridge turns these into queued signals).
