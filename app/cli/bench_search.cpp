@@ -19,6 +19,7 @@
 #include "data/dataset_loader.h"
 #include "data/image_cache.h"
 #include "engine/search_engine.h"
+#include "engine/supernet_provider.h"
 #include "supernet/checkpoint.h"
 
 namespace dnas::cli {
@@ -51,7 +52,7 @@ Task loadTask(const std::string& datasetSpec, const std::string& checkpoint,
         t.dataset = loadDataset(datasetSpec.empty() ? loaded.meta.datasetName : datasetSpec, {});
         checkCheckpointMatches(loaded.meta, checkpoint, space, *t.dataset);
         t.supernet = loaded.supernet;
-        t.fingerprint = loaded.meta.datasetFingerprint + ":" + std::to_string(loaded.meta.step);
+        t.fingerprint = supernetFingerprint(loaded.meta);
         t.trained = true;
     } else {
         t.dataset = loadDataset(datasetSpec.empty() ? "fashion-mnist:binary" : datasetSpec, {});

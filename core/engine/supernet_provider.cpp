@@ -25,6 +25,10 @@ private:
 
 } // namespace
 
+std::string supernetFingerprint(const CheckpointMeta& meta) {
+    return meta.datasetFingerprint + ":" + std::to_string(meta.step);
+}
+
 std::filesystem::path defaultSupernetCacheDir() {
     if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
         return std::filesystem::path(xdg) / "dnas-studio" / "supernets";
@@ -76,7 +80,7 @@ ProvidedSupernet provideSupernet(const SearchSpace& space, std::shared_ptr<const
     loaded.supernet->eval();
     out.supernet = loaded.supernet;
     out.meta = loaded.meta;
-    out.fingerprint = loaded.meta.datasetFingerprint + ":" + std::to_string(loaded.meta.step);
+    out.fingerprint = supernetFingerprint(loaded.meta);
     return out;
 }
 

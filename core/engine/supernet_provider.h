@@ -20,6 +20,10 @@ class SearchSpace;
 // $XDG_CACHE_HOME/dnas-studio/supernets, else ~/.cache/dnas-studio/supernets.
 std::filesystem::path defaultSupernetCacheDir();
 
+// What a run store records of the supernet a run scored with: its dataset fingerprint and
+// training step ("<fingerprint>:<step>").
+std::string supernetFingerprint(const CheckpointMeta& meta);
+
 struct SupernetRequest {
     std::filesystem::path checkpoint; // given by the user; empty: the cached one, trained if absent
     std::filesystem::path cacheDir = defaultSupernetCacheDir();
