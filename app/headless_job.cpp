@@ -8,11 +8,17 @@
 #include "cli/cli.h"
 #include "cli/cost_command.h"
 #include "cli/data_command.h"
+#include "cli/progress_printer.h"
+#include "cli/search_command.h"
+#include "cli/search_progress.h"
 #include "cli/text_table.h"
 #include "common/error.h"
 #include "common/format.h"
 #include "cost/mcu_catalog.h"
 #include "data/dataset_loader.h"
+#include "data/image_cache.h"
+#include "engine/search_engine.h"
+#include "engine/supernet_provider.h"
 
 namespace dnas::app {
 namespace {
@@ -30,10 +36,63 @@ void writeFile(const std::filesystem::path& path, const std::string& text) {
     std::filesystem::rename(tmp, path);
 }
 
+// DNAS against HW-NAS on the dataset: writes runs.db, search.json and search.txt; returns
+// the summary lines for the terminal.
+std::string runSearch(const HeadlessOptions& o, const std::shared_ptr<Dataset>& dataset,
+                      const McuCatalog& catalog, std::ostream& err) {
+    const auto space = SearchSpace::load(o.space);
+    SearchConfig c;
+    c.mode = "compare";
+    c.maxEvaluations = o.maxEvaluations;
+    c.seed = 1;
+    c.eval.valSubset = std::min<std::size_t>(2000, dataset->count(Split::Validation));
+    SearchInputs in;
+    in.mcu = catalog.find(o.mcu);
+    const auto sram = parseByteSize(o.sramBudget);
+    const auto flash = parseByteSize(o.flashBudget);
+    if (!sram)
+        throw InputError("--sram-budget",
+                         "expected a size such as 44K, found '" + o.sramBudget + "'");
+    if (!flash)
+        throw InputError("--flash-budget",
+                         "expected a size such as 288K, found '" + o.flashBudget + "'");
+    c.budgets = {*sram, *flash, {}};
+    c.inputs = {{"dataset", o.dataset}, {"space", o.space}, {"mcu", o.mcu}};
+    SearchEngine::checkBudgets(c, c.budgets, space, static_cast<int>(dataset->classes.size()),
+                               in.mcu, *in.mcu.runtime(in.mcu.defaultRuntime));
+    ImageCache cache(dataset, {});
+    cli::ProgressPrinter printer(err, false);
+    cli::SearchProgress progress(printer);
+    SupernetRequest request;
+    request.checkpoint = o.supernet;
+    request.trainSubset = o.trainSubset;
+    const auto provided = provideSupernet(space, dataset, cache, request, progress);
+    const auto storePath = o.resultsDir / "runs.db";
+    auto store = RunStore::open(storePath);
+    in.supernet = provided.supernet;
+    in.dataset = dataset;
+    in.cache = &cache;
+    in.store = store.get();
+    in.supernetFingerprint = provided.fingerprint;
+    const auto runId = SearchEngine::run(c, in, progress);
+    printer.finish();
+    const auto show = cli::runShowJson(*store, runId);
+    std::ostringstream text;
+    text << "DNAS vs HW-NAS (" << c.hwNasData(space).resolution
+         << " px rgb) on " << dataset->name << ", space " << space.name << ", " << o.mcu
+         << ", budgets SRAM " << o.sramBudget << " / flash " << o.flashBudget << ", supernet "
+         << provided.path.string() << "\n";
+    cli::printRunShow(show, text);
+    writeFile(o.resultsDir / "search.json", show.dump(2) + "\n");
+    writeFile(o.resultsDir / "search.txt", text.str());
+    return text.str();
+}
+
 } // namespace
 
-int runHeadlessJob(const std::filesystem::path& resultsDir, const std::string& mcu,
-                   std::ostream& out, std::ostream& err) {
+int runHeadlessJob(const HeadlessOptions& options, std::ostream& out, std::ostream& err) {
+    const auto& resultsDir = options.resultsDir;
+    const auto& mcu = options.mcu;
     try {
         std::filesystem::create_directories(resultsDir);
         const auto catalog = McuCatalog::load();
@@ -77,18 +136,26 @@ int runHeadlessJob(const std::filesystem::path& resultsDir, const std::string& m
         writeFile(resultsDir / "mcu-summary.txt", all.str());
         writeFile(resultsDir / "mcu-summary.json", summary.dump(2) + "\n");
 
-        // The embedded default dataset the search will run on.
-        const auto dataset = loadDataset("fashion-mnist:binary");
+        // The dataset the search runs on (by default the embedded one).
+        const auto dataset = loadDataset(options.dataset);
         const auto inspection = cli::inspectJson(*dataset);
         writeFile(resultsDir / "dataset.json", inspection.dump(2) + "\n");
 
         out << text.str() << '\n' << all.str() << '\n';
-        out << "Dataset " << dataset->name << ": " << inspection["splits"]["train"]["count"]
-            << " training and " << inspection["splits"]["test"]["count"]
-            << " test images, classes no_person / person (" << dataset->note << ")\n\n";
+        auto count = [&](const char* split) {
+            const auto& splits = inspection.at("splits");
+            return splits.contains(split) ? splits.at(split).value("count", 0LL) : 0LL;
+        };
+        out << "Dataset " << dataset->name << ": " << count("train") << " training, "
+            << count("validation") << " validation and " << count("test") << " test images, "
+            << dataset->classes.size() << " classes"
+            << (dataset->note.empty() ? std::string() : " (" + dataset->note + ")") << "\n\n";
+        if (options.search)
+            out << runSearch(options, dataset, catalog, err) << '\n';
         out << "dnas-studio: no display, so the main job ran headless. Results are in "
             << std::filesystem::absolute(resultsDir).string()
-            << " (cost-report.txt/.json, mcu-summary.txt/.json, dataset.json)\n";
+            << " (cost-report.txt/.json, mcu-summary.txt/.json, dataset.json"
+            << (options.search ? ", search.txt/.json, runs.db" : "") << ")\n";
         return cli::kExitOk;
     } catch (const InputError& e) {
         for (const auto& p : e.problems())

@@ -1,6 +1,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <string>
 
 #include <QApplication>
@@ -24,25 +25,50 @@ bool hasDisplay() {
 
 void usage() {
     std::cout
-        << "Usage: dnas-studio [--headless] [--results DIR] [--mcu ID]\n"
+        << "Usage: dnas-studio [--headless] [--results DIR] [--mcu ID] [headless job options]\n"
            "  Opens the DNAS Studio window. Without a display (or with --headless) it runs\n"
-           "  the same main job headless and writes its results to DIR (default: ./results).\n";
+           "  the same main job headless and writes its results to DIR (default: ./results):\n"
+           "  the MCU cost reports, the dataset inspection and a DNAS vs HW-NAS search.\n"
+           "Headless job options:\n"
+           "  --dataset SPEC      dataset to search on (default fashion-mnist:binary)\n"
+           "  --space PRESET|FILE search space (default demo)\n"
+           "  --supernet FILE     trained supernet (default: the cached one, trained first)\n"
+           "  --train-subset N    train that supernet on N images (default: all)\n"
+           "  --max-evals N       evaluations per mode (default 60)\n"
+           "  --sram-budget SIZE  (default 44K)   --flash-budget SIZE (default 288K)\n"
+           "  --no-search         only the cost reports and the dataset inspection\n";
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
     bool headless = !hasDisplay();
+    dnas::app::HeadlessOptions job;
     std::string results = "results";
-    std::string mcu = "stm32f746";
     std::string screenshot;
+    std::string trainSubset, maxEvals;
+    const std::map<std::string, std::string*> valued = {{"--results", &results},
+                                                        {"--mcu", &job.mcu},
+                                                        {"--screenshot", &screenshot},
+                                                        {"--dataset", &job.dataset},
+                                                        {"--space", &job.space},
+                                                        {"--supernet", &job.supernet},
+                                                        {"--train-subset", &trainSubset},
+                                                        {"--max-evals", &maxEvals},
+                                                        {"--sram-budget", &job.sramBudget},
+                                                        {"--flash-budget", &job.flashBudget}};
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--headless") {
             headless = true;
-        } else if ((arg == "--results" || arg == "--mcu" || arg == "--screenshot") &&
-                   i + 1 < argc) {
-            (arg == "--results" ? results : arg == "--mcu" ? mcu : screenshot) = argv[++i];
+        } else if (arg == "--no-search") {
+            job.search = false;
+        } else if (const auto v = valued.find(arg); v != valued.end()) {
+            if (i + 1 >= argc) {
+                std::cerr << "dnas-studio: error: " << arg << " needs a value (see --help)\n";
+                return 2;
+            }
+            *v->second = argv[++i];
         } else if (arg == "--help" || arg == "-h") {
             usage();
             return 0;
@@ -53,8 +79,19 @@ int main(int argc, char** argv) {
             ++i; // a Qt option with its value, left to QApplication
         }
     }
+    try {
+        if (!trainSubset.empty())
+            job.trainSubset = std::stoul(trainSubset);
+        if (!maxEvals.empty())
+            job.maxEvaluations = std::stoll(maxEvals);
+    } catch (const std::exception&) {
+        std::cerr << "dnas-studio: error: --train-subset and --max-evals take whole numbers\n";
+        return 2;
+    }
+    job.resultsDir = results;
+    const std::string& mcu = job.mcu;
     if (headless)
-        return dnas::app::runHeadlessJob(results, mcu, std::cout, std::cerr);
+        return dnas::app::runHeadlessJob(job, std::cout, std::cerr);
 
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("DNAS Studio"));

@@ -12,6 +12,7 @@
 
 #include "cli/data_args.h"
 #include "cli/progress_printer.h"
+#include "cli/search_progress.h"
 #include "common/error.h"
 #include "common/format.h"
 #include "common/json_document.h"
@@ -31,58 +32,6 @@ std::atomic<bool> gStop{false};
 extern "C" void onSearchInterrupt(int) {
     gStop.store(true);
 }
-
-class TerminalSearchObserver : public SearchObserver {
-public:
-    TerminalSearchObserver(ProgressPrinter& printer, std::stop_source& stop)
-        : printer_(printer)
-        , stop_(stop) {}
-
-    void runStarted(std::int64_t runId, const SearchConfig& c) override {
-        printer_.log("run " + std::to_string(runId) + ": mode " + c.mode + ", strategy " +
-                     c.strategy.name);
-    }
-    void candidateEvaluated(const CandidateRecord& r, bool onFront) override {
-        if (gStop.load() && !stop_.stop_requested()) {
-            printer_.log("interrupted: stopping after this candidate (continue with --resume)");
-            stop_.request_stop();
-        }
-        screened_[r.mode] += r.evaluated ? 0 : 1;
-        fronts_[r.mode] += onFront ? 1 : 0;
-    }
-    void hypervolume(const std::string& mode, long long, double value) override {
-        hv_[mode] = value;
-    }
-    void frontier(const std::string& mode, const std::vector<CandidateRecord>& front) override {
-        fronts_[mode] = front.size();
-    }
-    void progress(const std::string& mode, long long evaluations, long long planned,
-                  double eta) override {
-        char line[200];
-        std::snprintf(
-            line, sizeof line, "[%s] %lld%s evaluations  front %zu  HV %.4f  screened out %lld%s%s",
-            mode.c_str(), evaluations, planned > 0 ? ("/" + std::to_string(planned)).c_str() : "",
-            fronts_[mode], hv_[mode], screened_[mode], planned > 0 ? "  ETA " : "",
-            planned > 0 ? ProgressPrinter::duration(eta).c_str() : "");
-        printer_.update(line);
-    }
-    void log(const std::string& text) override { printer_.log(text); }
-    void phase(const std::string& name, long long done, long long total, double eta) override {
-        char line[160];
-        std::snprintf(line, sizeof line, "%s: step %lld/%lld  ETA %s", name.c_str(), done, total,
-                      ProgressPrinter::duration(eta).c_str());
-        printer_.update(line, done == total);
-        if (done == total)
-            printer_.finish();
-    }
-
-private:
-    ProgressPrinter& printer_;
-    std::stop_source& stop_;
-    std::map<std::string, std::size_t> fronts_;
-    std::map<std::string, double> hv_;
-    std::map<std::string, long long> screened_; // this session's, per mode
-};
 
 // The frontier of a stored run's mode under the run's latest budgets, from the stored costs
 // and accuracies.
@@ -121,6 +70,41 @@ nlohmann::json showMode(RunStore& store, const RunInfo& run, const std::string& 
 }
 
 } // namespace
+
+nlohmann::json runShowJson(RunStore& store, std::int64_t runId) {
+    const auto run = store.run(runId);
+    nlohmann::json modes = nlohmann::json::object();
+    for (const std::string m : {"dnas", "hwnas"}) {
+        const auto mode = run.config.value("mode", "dnas");
+        if (mode == m || mode == "compare")
+            modes[m] = showMode(store, run, m);
+    }
+    return {{"id", run.id},
+            {"status", run.status},
+            {"evaluations", run.evaluations},
+            {"config", run.config},
+            {"modes", modes}};
+}
+
+void printRunShow(const nlohmann::json& j, std::ostream& out) {
+    out << "run " << j["id"].get<long long>() << " (" << j["status"].get<std::string>() << ", "
+        << j["evaluations"].get<long long>() << " evaluations)\n";
+    for (const auto& [name, m] : j["modes"].items()) {
+        out << "\n"
+            << name << ": hypervolume " << m["hypervolume"].get<double>() << ", frontier:\n";
+        for (const auto& e : m["frontier"]) {
+            char line[200];
+            std::snprintf(line, sizeof line,
+                          "  #%-5lld %3d px %-9s accuracy %.4f  SRAM %s  flash %s  latency %s\n",
+                          e["id"].get<long long>(), e["resolution"].get<int>(),
+                          e["colour"].get<std::string>().c_str(), e["accuracy"].get<double>(),
+                          formatBytes(e["peak_sram_bytes"].get<double>()).c_str(),
+                          formatBytes(e["flash_bytes"].get<double>()).c_str(),
+                          formatMs(e["latency_ms"].get<double>()).c_str());
+            out << line;
+        }
+    }
+}
 
 void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
     // ---- dnas search ----------------------------------------------------------------------
@@ -289,7 +273,8 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                  ImageCache cache(dataset, a->data.cacheOptions());
                  ProgressPrinter printer(err, isatty(2) != 0);
                  std::stop_source stop;
-                 TerminalSearchObserver observer(printer, stop);
+                 SearchProgress observer(
+                     printer, [] { return gStop.load(); }, &stop);
                  gStop = false;
                  auto previous = std::signal(SIGINT, onSearchInterrupt);
                  SupernetRequest request;
@@ -387,47 +372,15 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
             app->add_flag(
                 "--json", a->json,
                 "Print {id, status, evaluations, modes: {mode: {frontier, hypervolume}}}");
-            commands.push_back(
-                {app, [a, openStore](std::ostream& out, std::ostream&) {
-                     auto store = openStore(a->store);
-                     const auto run = store->run(a->run);
-                     nlohmann::json modes = nlohmann::json::object();
-                     for (const std::string m : {"dnas", "hwnas"}) {
-                         const auto mode = run.config.value("mode", "dnas");
-                         if (mode == m || mode == "compare")
-                             modes[m] = showMode(*store, run, m);
-                     }
-                     const nlohmann::json j = {{"id", run.id},
-                                               {"status", run.status},
-                                               {"evaluations", run.evaluations},
-                                               {"config", run.config},
-                                               {"modes", modes}};
-                     if (a->json) {
-                         out << j.dump(2) << '\n';
-                         return 0;
-                     }
-                     out << "run " << run.id << " (" << run.status << ", " << run.evaluations
-                         << " evaluations)\n";
-                     for (const auto& [name, m] : modes.items()) {
-                         out << "\n"
-                             << name << ": hypervolume " << m["hypervolume"].get<double>()
-                             << ", frontier:\n";
-                         for (const auto& e : m["frontier"]) {
-                             char line[200];
-                             std::snprintf(line, sizeof line,
-                                           "  #%-5lld %3d px %-9s accuracy %.4f  SRAM %s  flash %s "
-                                           " latency %s\n",
-                                           e["id"].get<long long>(), e["resolution"].get<int>(),
-                                           e["colour"].get<std::string>().c_str(),
-                                           e["accuracy"].get<double>(),
-                                           formatBytes(e["peak_sram_bytes"].get<double>()).c_str(),
-                                           formatBytes(e["flash_bytes"].get<double>()).c_str(),
-                                           formatMs(e["latency_ms"].get<double>()).c_str());
-                             out << line;
-                         }
-                     }
-                     return 0;
-                 }});
+            commands.push_back({app, [a, openStore](std::ostream& out, std::ostream&) {
+                                    auto store = openStore(a->store);
+                                    const auto j = runShowJson(*store, a->run);
+                                    if (a->json)
+                                        out << j.dump(2) << '\n';
+                                    else
+                                        printRunShow(j, out);
+                                    return 0;
+                                }});
         }
         {
             auto a = std::make_shared<Args>();

@@ -633,18 +633,34 @@ void TestCli::studioRunsHeadlessWithoutDisplay() {
     env.remove(QStringLiteral("QT_QPA_PLATFORM"));
     p.setProcessEnvironment(env);
     const QString results = dir_.filePath(QStringLiteral("results"));
-    p.start(QStringLiteral(DNAS_STUDIO_PATH), {"--results", results});
+    // The main job on the tiny test dataset and supernet (the real one searches the embedded
+    // Fashion-MNIST with the demo supernet).
+    p.start(QStringLiteral(DNAS_STUDIO_PATH),
+            {"--results", results, "--dataset", dir_.filePath(QStringLiteral("squares")), "--space",
+             dir_.filePath(QStringLiteral("tiny_space.json")), "--supernet",
+             dir_.filePath(QStringLiteral("tiny.pt")), "--max-evals", "4"});
     QVERIFY(p.waitForFinished(120000));
-    QCOMPARE(p.exitCode(), 0);
     const QString out = QString::fromUtf8(p.readAllStandardOutput());
+    QVERIFY2(p.exitCode() == 0, qPrintable(QString::fromUtf8(p.readAllStandardError())));
     QVERIFY2(out.contains(QStringLiteral("ran headless")), qPrintable(out));
     QVERIFY(out.contains(results));
+    QVERIFY2(out.contains(QStringLiteral("dnas: hypervolume")) &&
+                 out.contains(QStringLiteral("hwnas: hypervolume")),
+             qPrintable(out));
     for (const char* file :
-         {"cost-report.txt", "cost-report.json", "mcu-summary.txt", "mcu-summary.json"})
+         {"cost-report.txt", "cost-report.json", "mcu-summary.txt", "mcu-summary.json",
+          "dataset.json", "search.txt", "search.json", "runs.db"})
         QVERIFY2(QFile::exists(results + QLatin1Char('/') + QLatin1String(file)), file);
     QFile json(results + QStringLiteral("/mcu-summary.json"));
     QVERIFY(json.open(QIODevice::ReadOnly));
     QCOMPARE(parse(QString::fromUtf8(json.readAll())).size(), std::size_t{6});
+    QFile searchJson(results + QStringLiteral("/search.json"));
+    QVERIFY(searchJson.open(QIODevice::ReadOnly));
+    const auto search = parse(QString::fromUtf8(searchJson.readAll()));
+    QCOMPARE(search["status"].get<std::string>(), std::string("finished"));
+    QCOMPARE(search["evaluations"].get<int>(), 8); // 4 per mode
+    for (const char* mode : {"dnas", "hwnas"})
+        QVERIFY2(!search["modes"][mode]["frontier"].empty(), mode);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
