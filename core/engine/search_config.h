@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cost/cost_report.h"
-#include "eval/evaluator.h"
+#include "eval/eval_options.h"
 #include "search/strategy.h"
 #include "store/run_store.h"
 

@@ -13,6 +13,7 @@
 #include "common/rng.h"
 #include "cost/cost_model.h"
 #include "data/dataset.h"
+#include "eval/evaluator.h"
 #include "search/pareto_archive.h"
 
 namespace dnas {

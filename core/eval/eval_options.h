@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "data/dataset.h"
+
+namespace dnas {
+
+// How candidates are scored (see Evaluator); kept free of LibTorch so that configuration
+// code and the GUI can include it cheaply.
+enum class EvaluatorKind {
+    BatchNorm, // ours: recalibrate batch norm on training images, then validate (default)
+    Finetune,  // the seed paper's: fine-tune a copy for some steps, then validate
+    Scratch,   // the prior method's: train the static subnet from scratch, then validate
+};
+
+std::string_view toString(EvaluatorKind kind);
+std::optional<EvaluatorKind> parseEvaluatorKind(std::string_view text);
+
+struct EvalOptions {
+    EvaluatorKind kind = EvaluatorKind::BatchNorm;
+    std::size_t calibrationImages = 500; // batch-norm recalibration (training images)
+    std::size_t valSubset = 0;           // validate on a stratified subset (0: the whole split)
+    Split split = Split::Validation;     // the test split only for reporting
+    int batchSize = 256;
+    int finetuneSteps = 100;     // Finetune: steps of SGD at the candidate's configuration
+    int scratchEpochs = 3;       // Scratch: epochs over the training images
+    std::size_t trainSubset = 0; // Finetune/Scratch: train on a subset (0: all)
+    int trainBatchSize = 64;
+    double learningRate = 0.05;
+    std::uint64_t seed = 0;
+};
+
+} // namespace dnas

@@ -1,0 +1,137 @@
+#include "bridge/search_runner.h"
+
+#include "common/error.h"
+#include "cost/mcu_catalog.h"
+#include "data/dataset_loader.h"
+#include "data/image_cache.h"
+#include "engine/search_engine.h"
+#include "engine/supernet_provider.h"
+
+namespace dnas::ui {
+namespace {
+
+QString q(const std::string& text) {
+    return QString::fromStdString(text);
+}
+
+// The engine's observer: forwards every event as a signal of the runner.
+class SignalObserver : public SearchObserver {
+public:
+    explicit SignalObserver(SearchRunner& runner)
+        : r_(runner) {}
+    void runStarted(std::int64_t runId, const SearchConfig&) override {
+        Q_EMIT r_.runStarted(runId);
+    }
+    void phase(const std::string& name, long long done, long long total, double eta) override {
+        Q_EMIT r_.phase(q(name), done, total, eta);
+    }
+    void progress(const std::string& mode, long long evaluations, long long planned,
+                  double eta) override {
+        Q_EMIT r_.progress(q(mode), evaluations, planned, eta);
+    }
+    void candidateEvaluated(const CandidateRecord& record, bool onFrontier) override {
+        Q_EMIT r_.candidateEvaluated(record, onFrontier);
+    }
+    void frontier(const std::string& mode, const std::vector<CandidateRecord>& front) override {
+        Q_EMIT r_.frontier(q(mode), QVector<CandidateRecord>(front.begin(), front.end()));
+    }
+    void hypervolume(const std::string& mode, long long evaluations, double value) override {
+        Q_EMIT r_.hypervolume(q(mode), evaluations, value);
+    }
+    void budgetsChanged(const Budgets& budgets) override { Q_EMIT r_.budgetsChanged(budgets); }
+    void log(const std::string& line) override { Q_EMIT r_.logLine(q(line)); }
+    void finished(std::int64_t runId, bool stopped) override { Q_EMIT r_.finished(runId, stopped); }
+    // failed() is emitted by the runner, which also sees errors from before the engine starts.
+
+private:
+    SearchRunner& r_;
+};
+
+} // namespace
+
+SearchRunner::SearchRunner(QObject* parent)
+    : QObject(parent) {
+    qRegisterMetaType<dnas::CandidateRecord>();
+    qRegisterMetaType<QVector<dnas::CandidateRecord>>();
+    qRegisterMetaType<dnas::Budgets>();
+}
+
+SearchRunner::~SearchRunner() {
+    if (worker_.joinable()) {
+        worker_.request_stop();
+        control_.resume();
+        worker_.join();
+    }
+}
+
+bool SearchRunner::start(SearchJob job) {
+    if (running_.exchange(true))
+        return false;
+    if (worker_.joinable())
+        worker_.join(); // the previous search has finished; collect its thread
+    control_.resume();
+    worker_ = std::jthread([this, job = std::move(job)](std::stop_token stop) mutable {
+        work(std::move(job), stop);
+        running_ = false;
+    });
+    return true;
+}
+
+void SearchRunner::pause() {
+    control_.pause();
+}
+
+void SearchRunner::resume() {
+    control_.resume();
+}
+
+bool SearchRunner::paused() const {
+    return control_.paused();
+}
+
+void SearchRunner::stop() {
+    worker_.request_stop();
+}
+
+void SearchRunner::setBudgets(const Budgets& budgets) {
+    control_.setBudgets(budgets);
+}
+
+void SearchRunner::work(SearchJob job, std::stop_token stop) {
+    try {
+        const auto space = SearchSpace::load(job.space);
+        const auto dataset = loadDataset(job.dataset);
+        const auto catalog = McuCatalog::load();
+        SearchInputs in;
+        in.mcu = catalog.find(job.mcu);
+        in.runtime = job.runtime;
+        in.control = &control_;
+        ImageCache cache(dataset, {});
+        SignalObserver observer(*this);
+        SupernetRequest request;
+        request.checkpoint = job.supernet;
+        if (!job.supernetCacheDir.empty())
+            request.cacheDir = job.supernetCacheDir;
+        const auto provided = provideSupernet(space, dataset, cache, request, observer, stop);
+        if (!provided.supernet) {
+            Q_EMIT finished(0, true); // stopped while training the supernet
+            return;
+        }
+        auto store = RunStore::open(job.store);
+        in.supernet = provided.supernet;
+        in.dataset = dataset;
+        in.cache = &cache;
+        in.store = store.get();
+        in.supernetFingerprint = provided.fingerprint;
+        SearchEngine::run(job.config, in, observer, stop, job.resume);
+    } catch (const InputError& e) {
+        QString text;
+        for (const auto& p : e.problems())
+            text += (text.isEmpty() ? QString() : QStringLiteral("\n")) + q(p.toString());
+        Q_EMIT failed(text);
+    } catch (const std::exception& e) {
+        Q_EMIT failed(q(e.what()));
+    }
+}
+
+} // namespace dnas::ui
