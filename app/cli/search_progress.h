@@ -12,8 +12,8 @@
 namespace dnas::cli {
 
 // A running search on a terminal or in a log: one progress line per mode (evaluations, front
-// size, hypervolume, screened-out count, ETA), phase progress (supernet training) and the
-// engine's log lines.
+// size as of the last generation, hypervolume, screened-out count, ETA), phase progress
+// (supernet training) and the engine's log lines.
 class SearchProgress : public SearchObserver {
 public:
     // `interrupted` (e.g. a Ctrl-C flag) is polled after every candidate; when it turns true,
@@ -28,13 +28,12 @@ public:
         printer_.log("run " + std::to_string(runId) + ": mode " + c.mode + ", strategy " +
                      c.strategy.name);
     }
-    void candidateEvaluated(const CandidateRecord& r, bool onFront) override {
+    void candidateEvaluated(const CandidateRecord& r, bool) override {
         if (stop_ && interrupted_ && interrupted_() && !stop_->stop_requested()) {
             printer_.log("interrupted: stopping after this candidate (continue with --resume)");
             stop_->request_stop();
         }
         screened_[r.mode] += r.evaluated ? 0 : 1;
-        fronts_[r.mode] += onFront ? 1 : 0;
     }
     void hypervolume(const std::string& mode, long long, double value) override {
         hv_[mode] = value;
