@@ -78,10 +78,9 @@ std::string runSearch(const HeadlessOptions& o, const std::shared_ptr<Dataset>& 
     printer.finish();
     const auto show = cli::runShowJson(*store, runId);
     std::ostringstream text;
-    text << "DNAS vs HW-NAS (" << c.hwNasData(space).resolution
-         << " px rgb) on " << dataset->name << ", space " << space.name << ", " << o.mcu
-         << ", budgets SRAM " << o.sramBudget << " / flash " << o.flashBudget << ", supernet "
-         << provided.path.string() << "\n";
+    text << "DNAS vs HW-NAS (" << c.hwNasData(space).resolution << " px rgb) on " << dataset->name
+         << ", space " << space.name << ", " << o.mcu << ", budgets SRAM " << o.sramBudget
+         << " / flash " << o.flashBudget << ", supernet " << provided.path.string() << "\n";
     cli::printRunShow(show, text);
     writeFile(o.resultsDir / "search.json", show.dump(2) + "\n");
     writeFile(o.resultsDir / "search.txt", text.str());
