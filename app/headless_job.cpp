@@ -17,8 +17,7 @@
 #include "cost/mcu_catalog.h"
 #include "data/dataset_loader.h"
 #include "data/image_cache.h"
-#include "engine/search_engine.h"
-#include "engine/supernet_provider.h"
+#include "engine/search_session.h"
 
 namespace dnas::app {
 namespace {
@@ -46,41 +45,29 @@ std::string runSearch(const HeadlessOptions& o, const std::shared_ptr<Dataset>& 
     c.maxEvaluations = o.maxEvaluations;
     c.seed = 1;
     c.eval.valSubset = std::min<std::size_t>(2000, dataset->count(Split::Validation));
-    SearchInputs in;
-    in.mcu = catalog.find(o.mcu);
-    const auto sram = parseByteSize(o.sramBudget);
-    const auto flash = parseByteSize(o.flashBudget);
-    if (!sram)
-        throw InputError("--sram-budget",
-                         "expected a size such as 44K, found '" + o.sramBudget + "'");
-    if (!flash)
-        throw InputError("--flash-budget",
-                         "expected a size such as 288K, found '" + o.flashBudget + "'");
-    c.budgets = {*sram, *flash, {}};
+    const auto mcu = catalog.find(o.mcu);
+    c.budgets = cli::resolveBudgets(o.sramBudget, o.flashBudget, std::nullopt, mcu);
     c.inputs = {{"dataset", o.dataset}, {"space", o.space}, {"mcu", o.mcu}};
-    SearchEngine::checkBudgets(c, c.budgets, space, static_cast<int>(dataset->classes.size()),
-                               in.mcu, *in.mcu.runtime(in.mcu.defaultRuntime));
     ImageCache cache(dataset, {});
+    auto store = RunStore::open(o.resultsDir / "runs.db");
     cli::ProgressPrinter printer(err, false);
     cli::SearchProgress progress(printer);
-    SupernetRequest request;
-    request.checkpoint = o.supernet;
-    request.trainSubset = o.trainSubset;
-    const auto provided = provideSupernet(space, dataset, cache, request, progress);
-    const auto storePath = o.resultsDir / "runs.db";
-    auto store = RunStore::open(storePath);
-    in.supernet = provided.supernet;
-    in.dataset = dataset;
-    in.cache = &cache;
-    in.store = store.get();
-    in.supernetFingerprint = provided.fingerprint;
-    const auto runId = SearchEngine::run(c, in, progress);
+    SearchSetup setup;
+    setup.space = &space;
+    setup.dataset = dataset;
+    setup.cache = &cache;
+    setup.mcu = mcu;
+    setup.supernet.checkpoint = o.supernet;
+    setup.supernet.trainSubset = o.trainSubset;
+    setup.store = store.get();
+    const auto outcome = runSearchSession(c, setup, progress);
     printer.finish();
+    const auto runId = outcome.runId.value(); // nothing stops the headless job early
     const auto show = cli::runShowJson(*store, runId);
     std::ostringstream text;
     text << "DNAS vs HW-NAS (" << c.hwNasData(space).resolution << " px rgb) on " << dataset->name
          << ", space " << space.name << ", " << o.mcu << ", budgets SRAM " << o.sramBudget
-         << " / flash " << o.flashBudget << ", supernet " << provided.path.string() << "\n";
+         << " / flash " << o.flashBudget << ", supernet " << outcome.supernet.string() << "\n";
     cli::printRunShow(show, text);
     writeFile(o.resultsDir / "search.json", show.dump(2) + "\n");
     writeFile(o.resultsDir / "search.txt", text.str());

@@ -77,7 +77,10 @@ ArchitectureSpec resolveArchitecture(const CostRequest& q) {
     return spec;
 }
 
-Budgets resolveBudgets(const CostRequest& q, const McuProfile& mcu) {
+} // namespace
+
+Budgets resolveBudgets(const std::string& sram, const std::string& flash,
+                       std::optional<double> latencyMs, const McuProfile& mcu) {
     Budgets budgets = CostModel::budgetsOf(mcu);
     std::vector<InputProblem> problems;
     auto size = [&](const std::string& text, const char* option, Bytes& target) {
@@ -92,11 +95,11 @@ Budgets resolveBudgets(const CostRequest& q, const McuProfile& mcu) {
                  option,
                  "expected a positive size such as 320K or 1M, found '" + text + "'"});
     };
-    size(q.sramBudget, "--sram-budget", budgets.sramBytes);
-    size(q.flashBudget, "--flash-budget", budgets.flashBytes);
-    if (q.latencyBudgetMs) {
-        if (*q.latencyBudgetMs > 0)
-            budgets.latencyMs = *q.latencyBudgetMs;
+    size(sram, "--sram-budget", budgets.sramBytes);
+    size(flash, "--flash-budget", budgets.flashBytes);
+    if (latencyMs) {
+        if (*latencyMs > 0)
+            budgets.latencyMs = *latencyMs;
         else
             problems.push_back(
                 {{}, 0, "--latency-budget", "must be a positive number of milliseconds"});
@@ -105,8 +108,6 @@ Budgets resolveBudgets(const CostRequest& q, const McuProfile& mcu) {
         throw InputError(std::move(problems));
     return budgets;
 }
-
-} // namespace
 
 CostResult computeCost(const CostRequest& q) {
     CostResult result;
@@ -123,7 +124,8 @@ CostResult computeCost(const CostRequest& q) {
     if (!mode)
         throw InputError("--mode",
                          "unknown cost mode '" + q.mode + "' (use tflm, inplace or paper)");
-    const Budgets budgets = resolveBudgets(q, result.mcu);
+    const Budgets budgets =
+        resolveBudgets(q.sramBudget, q.flashBudget, q.latencyBudgetMs, result.mcu);
     const Network net = buildNetwork(result.spec);
     CostModel model;
     result.report = model.estimate(net, result.mcu, *runtime, *mode, budgets);

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cli/cost_command.h"
 #include "cli/data_args.h"
 #include "cli/progress_printer.h"
 #include "cli/search_progress.h"
@@ -22,7 +23,7 @@
 #include "data/dataset_loader.h"
 #include "data/image_cache.h"
 #include "engine/search_engine.h"
-#include "engine/supernet_provider.h"
+#include "engine/search_session.h"
 #include "search/pareto_archive.h"
 
 namespace dnas::cli {
@@ -213,26 +214,11 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                      c.fixedData = DataConfig{res, *colour};
                  }
                  const auto catalog = McuCatalog::load();
-                 SearchInputs in;
-                 in.mcu = catalog.find(a->mcu);
-                 in.runtime = a->runtime;
-                 c.budgets = CostModel::budgetsOf(in.mcu);
-                 if (!a->sramBudget.empty()) {
-                     const auto v = parseByteSize(a->sramBudget);
-                     if (!v)
-                         throw InputError("--sram-budget", "expected a size such as 256K, found '" +
-                                                               a->sramBudget + "'");
-                     c.budgets.sramBytes = *v;
-                 }
-                 if (!a->flashBudget.empty()) {
-                     const auto v = parseByteSize(a->flashBudget);
-                     if (!v)
-                         throw InputError("--flash-budget", "expected a size such as 1M, found '" +
-                                                                a->flashBudget + "'");
-                     c.budgets.flashBytes = *v;
-                 }
-                 if (a->latencyBudget > 0)
-                     c.budgets.latencyMs = a->latencyBudget;
+                 const auto mcu = catalog.find(a->mcu);
+                 c.budgets = resolveBudgets(
+                     a->sramBudget, a->flashBudget,
+                     a->latencyBudget > 0 ? std::optional<double>(a->latencyBudget) : std::nullopt,
+                     mcu);
                  const auto dataset = a->data.load();
                  if (resumed) {
                      // A resumed run continues with its own configuration, including budgets
@@ -263,13 +249,6 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                                  {"supernet", absolute(a->supernet)},
                                  {"train_subset", a->trainSubset}};
                  }
-                 // Before a supernet is trained for a run that cannot start.
-                 if (const auto* runtime =
-                         in.mcu.runtime(a->runtime.empty() ? in.mcu.defaultRuntime : a->runtime);
-                     runtime && !resumed)
-                     SearchEngine::checkBudgets(c, c.budgets, space,
-                                                static_cast<int>(dataset->classes.size()), in.mcu,
-                                                *runtime);
                  ImageCache cache(dataset, a->data.cacheOptions());
                  ProgressPrinter printer(err, isatty(2) != 0);
                  std::stop_source stop;
@@ -277,37 +256,35 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                      printer, [] { return gStop.load(); }, &stop);
                  gStop = false;
                  auto previous = std::signal(SIGINT, onSearchInterrupt);
-                 SupernetRequest request;
-                 request.checkpoint = a->supernet;
-                 request.trainSubset = a->trainSubset;
-                 // Ctrl-C during training stops it (the partial file is kept and continued).
+                 // Ctrl-C also stops supernet training (the partial file is kept and continued).
                  std::jthread watcher([&stop](std::stop_token done) {
                      while (!done.stop_requested() && !gStop.load())
                          std::this_thread::sleep_for(std::chrono::milliseconds(100));
                      if (gStop.load())
                          stop.request_stop();
                  });
-                 auto provided =
-                     provideSupernet(space, dataset, cache, request, observer, stop.get_token());
+                 SearchSetup setup;
+                 setup.space = &space;
+                 setup.dataset = dataset;
+                 setup.cache = &cache;
+                 setup.mcu = mcu;
+                 setup.runtime = a->runtime;
+                 setup.supernet.checkpoint = a->supernet;
+                 setup.supernet.trainSubset = a->trainSubset;
+                 setup.store = store.get();
+                 if (resumed)
+                     setup.resume = a->resume;
+                 const auto outcome = runSearchSession(c, setup, observer, stop.get_token());
                  watcher.request_stop();
                  watcher.join();
-                 if (!provided.supernet) {
-                     std::signal(SIGINT, previous);
-                     printer.finish();
+                 std::signal(SIGINT, previous);
+                 printer.finish();
+                 if (!outcome.runId) {
                      out << "stopped while training the supernet; run the same command again to "
                             "continue\n";
                      return 130;
                  }
-                 in.supernet = provided.supernet;
-                 in.dataset = dataset;
-                 in.cache = &cache;
-                 in.store = store.get();
-                 in.supernetFingerprint = provided.fingerprint;
-                 const auto runId = SearchEngine::run(
-                     c, in, observer, stop.get_token(),
-                     a->resume > 0 ? std::optional<std::int64_t>(a->resume) : std::nullopt);
-                 std::signal(SIGINT, previous);
-                 printer.finish();
+                 const auto runId = *outcome.runId;
                  const auto info = store->run(runId);
                  out << "run " << runId << " " << info.status << ": " << info.evaluations
                      << " evaluations in " << a->store << " (see `dnas runs show " << runId

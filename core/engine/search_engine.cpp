@@ -3,8 +3,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -390,21 +390,24 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
                     // under other budgets that fits the current ones. What a resumed run stored of
                     // its unfinished generation does not count, so the proposals come again in
                     // the same order.
-                    const SeenPredicate seen = [&](const Candidate& c) {
-                        const auto k = m.known.find(keyOf(space, c));
+                    auto seenKey = [&](const std::string& key) {
+                        const auto k = m.known.find(key);
                         if (k == m.known.end() || k->second.firstGeneration >= m.generation)
                             return false;
                         const auto& r = m.records[k->second.record];
                         return r.evaluated || !scoring.estimate(r.candidate).fits;
                     };
-                    const auto proposals = m.strategy->ask(rng, seen);
+                    const auto proposals = m.strategy->ask(
+                        rng, [&](const Candidate& c) { return seenKey(keyOf(space, c)); });
+                    std::vector<std::string> keys;
                     long long fresh = 0; // proposals not seen before and not repeated in this one
-                    {
-                        std::set<std::string> keys;
-                        for (const auto& c : proposals)
-                            fresh += keys.insert(keyOf(space, c)).second && !seen(c) ? 1 : 0;
+                    std::unordered_set<std::string> generationKeys;
+                    for (const auto& c : proposals) {
+                        keys.push_back(keyOf(space, c));
+                        fresh += generationKeys.insert(keys.back()).second && !seenKey(keys.back());
                     }
-                    for (const auto& candidate : proposals) {
+                    for (std::size_t p = 0; p < proposals.size(); ++p) {
+                        const auto& candidate = proposals[p];
                         if (in.control)
                             in.control->waitWhilePaused(stop);
                         adoptBudgets(scored);
@@ -418,7 +421,7 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
                         // other budgets that fits now is evaluated - unless it was screened out
                         // in this very generation: the budget change dropped it from the
                         // generation, and a resumed run must do the same.
-                        const auto known = m.known.find(keyOf(space, candidate));
+                        const auto known = m.known.find(keys[p]);
                         if (known != m.known.end()) {
                             const auto& r = m.records[known->second.record];
                             if (!r.evaluated && report.fits && r.generation == m.generation)

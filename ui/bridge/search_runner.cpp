@@ -5,7 +5,9 @@
 #include "data/dataset_loader.h"
 #include "data/image_cache.h"
 #include "engine/search_engine.h"
-#include "engine/supernet_provider.h"
+#include "engine/search_session.h"
+#include "space/search_space.h"
+#include "store/run_store.h"
 
 namespace dnas::ui {
 namespace {
@@ -101,29 +103,23 @@ void SearchRunner::work(SearchJob job, std::stop_token stop) {
     try {
         const auto space = SearchSpace::load(job.space);
         const auto dataset = loadDataset(job.dataset);
-        const auto catalog = McuCatalog::load();
-        SearchInputs in;
-        in.mcu = catalog.find(job.mcu);
-        in.runtime = job.runtime;
-        in.control = &control_;
         ImageCache cache(dataset, {});
-        SignalObserver observer(*this);
-        SupernetRequest request;
-        request.checkpoint = job.supernet;
-        if (!job.supernetCacheDir.empty())
-            request.cacheDir = job.supernetCacheDir;
-        const auto provided = provideSupernet(space, dataset, cache, request, observer, stop);
-        if (!provided.supernet) {
-            Q_EMIT finished(0, true); // stopped while training the supernet
-            return;
-        }
         auto store = RunStore::open(job.store);
-        in.supernet = provided.supernet;
-        in.dataset = dataset;
-        in.cache = &cache;
-        in.store = store.get();
-        in.supernetFingerprint = provided.fingerprint;
-        SearchEngine::run(job.config, in, observer, stop, job.resume);
+        SearchSetup setup;
+        setup.space = &space;
+        setup.dataset = dataset;
+        setup.cache = &cache;
+        setup.mcu = McuCatalog::load().find(job.mcu);
+        setup.runtime = job.runtime;
+        setup.supernet.checkpoint = job.supernet;
+        if (!job.supernetCacheDir.empty())
+            setup.supernet.cacheDir = job.supernetCacheDir;
+        setup.store = store.get();
+        setup.control = &control_;
+        setup.resume = job.resume;
+        SignalObserver observer(*this);
+        if (!runSearchSession(job.config, setup, observer, stop).runId)
+            Q_EMIT finished(0, true); // stopped while training the supernet
     } catch (const InputError& e) {
         QString text;
         for (const auto& p : e.problems())

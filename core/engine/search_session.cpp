@@ -1,0 +1,39 @@
+#include "engine/search_session.h"
+
+#include "common/error.h"
+#include "data/dataset.h"
+#include "engine/search_engine.h"
+
+namespace dnas {
+
+SearchOutcome runSearchSession(const SearchConfig& config, const SearchSetup& setup,
+                               SearchObserver& observer, std::stop_token stop) {
+    const auto& runtimeId = setup.runtime.empty() ? setup.mcu.defaultRuntime : setup.runtime;
+    const auto* runtime = setup.mcu.runtime(runtimeId);
+    if (!runtime)
+        throw InputError("--runtime",
+                         "MCU '" + setup.mcu.id + "' has no runtime '" + runtimeId + "'");
+    if (!setup.resume)
+        SearchEngine::checkBudgets(config, config.budgets, *setup.space,
+                                   static_cast<int>(setup.dataset->classes.size()), setup.mcu,
+                                   *runtime);
+    const auto provided =
+        provideSupernet(*setup.space, setup.dataset, *setup.cache, setup.supernet, observer, stop);
+    SearchOutcome outcome;
+    outcome.supernet = provided.path;
+    if (!provided.supernet)
+        return outcome;
+    SearchInputs in;
+    in.supernet = provided.supernet;
+    in.dataset = setup.dataset;
+    in.cache = setup.cache;
+    in.mcu = setup.mcu;
+    in.runtime = setup.runtime;
+    in.store = setup.store;
+    in.supernetFingerprint = provided.fingerprint;
+    in.control = setup.control;
+    outcome.runId = SearchEngine::run(config, in, observer, stop, setup.resume);
+    return outcome;
+}
+
+} // namespace dnas
