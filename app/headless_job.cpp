@@ -43,7 +43,7 @@ std::string runSearch(const HeadlessOptions& o, const std::shared_ptr<Dataset>& 
     SearchConfig c;
     c.mode = "compare";
     c.maxEvaluations = o.maxEvaluations;
-    c.seed = 1;
+    c.seed = o.seed;
     c.eval.valSubset = std::min<std::size_t>(2000, dataset->count(Split::Validation));
     const auto mcu = catalog.find(o.mcu);
     c.budgets = cli::resolveBudgets(o.sramBudget, o.flashBudget, std::nullopt, mcu);
@@ -65,9 +65,11 @@ std::string runSearch(const HeadlessOptions& o, const std::shared_ptr<Dataset>& 
     const auto runId = outcome.runId.value(); // nothing stops the headless job early
     const auto show = cli::runShowJson(*store, runId);
     std::ostringstream text;
-    text << "DNAS vs HW-NAS (" << c.hwNasData(space).resolution << " px rgb) on " << dataset->name
-         << ", space " << space.name << ", " << o.mcu << ", budgets SRAM " << o.sramBudget
-         << " / flash " << o.flashBudget << ", supernet " << outcome.supernet.string() << "\n";
+    const auto native = nativeDataConfig(*dataset, space);
+    text << "DNAS vs HW-NAS at the data's native configuration (" << native.resolution << " px "
+         << toString(native.colour) << ") on " << dataset->name << ", space " << space.name << ", "
+         << o.mcu << ", budgets SRAM " << o.sramBudget << " / flash " << o.flashBudget << ", seed "
+         << o.seed << ", supernet " << outcome.supernet.string() << "\n";
     cli::printRunShow(show, text);
     writeFile(o.resultsDir / "search.json", show.dump(2) + "\n");
     writeFile(o.resultsDir / "search.txt", text.str());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <ostream>
 #include <string>
@@ -11,14 +12,17 @@ namespace dnas::app {
 struct HeadlessOptions {
     std::filesystem::path resultsDir = "results";
     std::string mcu = "stm32f746";
-    // The search: Data Aware NAS against Hardware Aware NAS (fixed at the space's largest
-    // resolution in RGB) with equal evaluation budgets, on the embedded default dataset.
+    // The search: Data Aware NAS against Hardware Aware NAS (fixed at the data's native
+    // configuration, as an expert would fix it) with equal evaluation budgets, on the embedded
+    // default dataset as its 10-class task (on the binary stand-in every candidate scores
+    // 0.98-0.99, too close together for the comparison to say anything).
     bool search = true;
-    std::string dataset = "fashion-mnist:binary";
+    std::string dataset = "fashion-mnist";
     std::string space = "demo";
     std::string supernet;          // empty: the cached one, trained first when absent
     std::size_t trainSubset = 0;   // for that training (0: every image)
     long long maxEvaluations = 60; // per mode
+    std::uint64_t seed = 1;
     // Budgets of the demo: tight enough for the demo space that the data configuration matters
     // (about 30 % of the way from its smallest 32 px RGB network to its largest).
     std::string sramBudget = "44K";

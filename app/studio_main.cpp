@@ -30,11 +30,12 @@ void usage() {
            "  the same main job headless and writes its results to DIR (default: ./results):\n"
            "  the MCU cost reports, the dataset inspection and a DNAS vs HW-NAS search.\n"
            "Headless job options:\n"
-           "  --dataset SPEC      dataset to search on (default fashion-mnist:binary)\n"
+           "  --dataset SPEC      dataset to search on (default fashion-mnist, 10 classes)\n"
            "  --space PRESET|FILE search space (default demo)\n"
            "  --supernet FILE     trained supernet (default: the cached one, trained first)\n"
            "  --train-subset N    train that supernet on N images (default: all)\n"
            "  --max-evals N       evaluations per mode (default 60)\n"
+           "  --seed N            seed of the search (default 1)\n"
            "  --sram-budget SIZE  (default 44K)   --flash-budget SIZE (default 288K)\n"
            "  --no-search         only the cost reports and the dataset inspection\n";
 }
@@ -46,7 +47,7 @@ int main(int argc, char** argv) {
     dnas::app::HeadlessOptions job;
     std::string results = "results";
     std::string screenshot;
-    std::string trainSubset, maxEvals;
+    std::string trainSubset, maxEvals, seed;
     const std::map<std::string, std::string*> valued = {{"--results", &results},
                                                         {"--mcu", &job.mcu},
                                                         {"--screenshot", &screenshot},
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
                                                         {"--supernet", &job.supernet},
                                                         {"--train-subset", &trainSubset},
                                                         {"--max-evals", &maxEvals},
+                                                        {"--seed", &seed},
                                                         {"--sram-budget", &job.sramBudget},
                                                         {"--flash-budget", &job.flashBudget}};
     for (int i = 1; i < argc; ++i) {
@@ -84,8 +86,11 @@ int main(int argc, char** argv) {
             job.trainSubset = std::stoul(trainSubset);
         if (!maxEvals.empty())
             job.maxEvaluations = std::stoll(maxEvals);
+        if (!seed.empty())
+            job.seed = std::stoull(seed);
     } catch (const std::exception&) {
-        std::cerr << "dnas-studio: error: --train-subset and --max-evals take whole numbers\n";
+        std::cerr << "dnas-studio: error: --train-subset, --max-evals and --seed take whole "
+                     "numbers\n";
         return 2;
     }
     job.resultsDir = results;

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/bench_compare.h"
 #include "cli/bench_cost.h"
 #include "cli/bench_data.h"
 #include "cli/bench_fidelity.h"

@@ -1,19 +1,23 @@
 #include "cli/bench_fidelity.h"
 
-#include <cmath>
+#include <cstdio>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "cli/bench_support.h"
 #include "cli/text_table.h"
 #include "common/error.h"
+#include "common/format.h"
 #include "common/json_document.h"
-#include "common/rng.h"
-#include "cost/network.h"
+#include "cost/cost_model.h"
+#include "cost/mcu_catalog.h"
 #include "data/dataset_loader.h"
 #include "data/image_cache.h"
 #include "eval/evaluator.h"
+#include "report/cost_bands.h"
+#include "report/statistics.h"
 #include "supernet/checkpoint.h"
 
 namespace dnas::cli {
@@ -22,173 +26,264 @@ namespace {
 struct Options {
     std::string supernet;
     std::string dataset;
-    int candidates = 10;
-    int scratchEpochs = 2;
+    std::string bandCost = "macs";
+    std::string mcu = "stm32f746";
+    CostBandOptions bands;
+    int scratchEpochs = 5;
+    int scratchSeeds = 2;
+    int finetuneSteps = 100;
     std::size_t trainSubset = 10000;
     std::size_t valSubset = 2000;
-    std::uint64_t seed = 1;
     bool json = false;
 };
 
-// Candidates spread over the space: resolutions and colour modes in turn, widths and depth
-// vectors drawn so that small and large networks both appear.
-std::vector<Candidate> spreadCandidates(const SearchSpace& space, int count, std::uint64_t seed) {
-    Rng rng(seed);
-    std::vector<Candidate> out;
-    for (int i = 0; i < count; ++i) {
-        Candidate c = space.sample(rng);
-        c.data.resolution =
-            space.resolutions[static_cast<std::size_t>(i) % space.resolutions.size()];
-        c.data.colour =
-            space.colours[static_cast<std::size_t>(i / static_cast<int>(space.resolutions.size())) %
-                          space.colours.size()];
-        c.arch.width = space.widths[static_cast<std::size_t>(i * 3 + 1) % space.widths.size()];
-        out.push_back(space.canonical(c));
+// One candidate's scores: bn, finetune, then one per scratch seed.
+struct Scored {
+    std::size_t band = 0;
+    Candidate candidate;
+    double cost = 0;
+    std::vector<double> accuracy;
+    std::vector<double> seconds;
+};
+
+struct Correlation {
+    double tau = 0;
+    double rho = 0;
+    std::size_t top3 = 0;
+    std::size_t n = 0;
+};
+
+Correlation correlate(const std::vector<double>& a, const std::vector<double>& b) {
+    return {kendallTau(a, b), spearmanRho(a, b), topKOverlap(a, b, 3), a.size()};
+}
+
+// The scratch reference of a candidate: the mean over the scratch seeds.
+double scratchMean(const Scored& s) {
+    double sum = 0;
+    for (std::size_t i = 2; i < s.accuracy.size(); ++i)
+        sum += s.accuracy[i];
+    return sum / static_cast<double>(s.accuracy.size() - 2);
+}
+
+// Rank agreement of each evaluator with the scratch reference (and of the first two scratch
+// seeds with each other) over `rows`.
+std::vector<std::pair<std::string, Correlation>> correlations(const std::vector<Scored>& rows) {
+    std::vector<double> bn, finetune, reference, seed1, seed2;
+    for (const auto& r : rows) {
+        bn.push_back(r.accuracy[0]);
+        finetune.push_back(r.accuracy[1]);
+        reference.push_back(scratchMean(r));
+        seed1.push_back(r.accuracy[2]);
+        seed2.push_back(r.accuracy.size() > 3 ? r.accuracy[3] : r.accuracy[2]);
     }
+    std::vector<std::pair<std::string, Correlation>> out = {
+        {"bn vs scratch", correlate(bn, reference)},
+        {"finetune vs scratch", correlate(finetune, reference)}};
+    if (rows.front().accuracy.size() > 3)
+        out.push_back({"scratch seed 1 vs 2", correlate(seed1, seed2)});
     return out;
+}
+
+nlohmann::json toJson(const Correlation& c) {
+    return {{"kendall_tau", c.tau},
+            {"spearman_rho", c.rho},
+            {"top3_overlap", c.top3},
+            {"candidates", c.n}};
+}
+
+void printReport(std::ostream& out, const Options& o, const std::vector<CostBand>& bands,
+                 const std::vector<Scored>& rows, const std::vector<std::string>& names) {
+    TextTable table;
+    for (const char* h : {"band", "res", "colour", "width", "cost"})
+        table.addColumn(h, TextTable::Align::Right);
+    for (const auto& n : names)
+        table.addColumn(n, TextTable::Align::Right);
+    for (const auto& r : rows) {
+        std::vector<std::string> cells = {
+            std::to_string(r.band + 1), std::to_string(r.candidate.data.resolution),
+            std::string(toString(r.candidate.data.colour)), fixed(r.candidate.arch.width, 2),
+            o.bandCost == "macs" ? fixed(r.cost / 1e6, 2) + " M" : formatBytes(r.cost)};
+        for (const double a : r.accuracy)
+            cells.push_back(fixed(a, 4));
+        table.addRow(cells);
+    }
+    table.print(out);
+    out << "\nrank agreement with training from scratch (mean of the scratch seeds):\n";
+    TextTable corr;
+    for (const char* h : {"candidates", "pair", "Kendall tau", "Spearman rho", "top-3 overlap"})
+        corr.addColumn(h, TextTable::Align::Right);
+    auto addRows = [&](const std::string& label, const std::vector<Scored>& subset) {
+        for (const auto& [name, c] : correlations(subset))
+            corr.addRow(
+                {label, name, fixed(c.tau, 3), fixed(c.rho, 3), std::to_string(c.top3) + "/3"});
+    };
+    for (std::size_t b = 0; b < bands.size(); ++b) {
+        std::vector<Scored> subset;
+        for (const auto& r : rows)
+            if (r.band == b)
+                subset.push_back(r);
+        if (subset.size() >= 2)
+            addRows("band " + std::to_string(b + 1) + " (" + std::to_string(subset.size()) + ")",
+                    subset);
+    }
+    addRows("all (" + std::to_string(rows.size()) + ")", rows);
+    corr.print(out);
+    out << "\nseconds per candidate:";
+    for (std::size_t e = 0; e < names.size(); ++e) {
+        double sum = 0;
+        for (const auto& r : rows)
+            sum += r.seconds[e];
+        out << (e ? ", " : " ") << names[e] << " " << fixed(sum / rows.size(), 2);
+    }
+    out << "\n";
 }
 
 } // namespace
 
-double kendallTau(const std::vector<double>& a, const std::vector<double>& b) {
-    const std::size_t n = std::min(a.size(), b.size());
-    long long concordant = 0, discordant = 0, tiesA = 0, tiesB = 0;
-    for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = i + 1; j < n; ++j) {
-            const double da = a[i] - a[j];
-            const double db = b[i] - b[j];
-            if (da == 0 && db == 0)
-                continue;
-            if (da == 0)
-                ++tiesA;
-            else if (db == 0)
-                ++tiesB;
-            else if ((da > 0) == (db > 0))
-                ++concordant;
-            else
-                ++discordant;
-        }
-    const double denominator = std::sqrt(static_cast<double>(concordant + discordant + tiesA) *
-                                         static_cast<double>(concordant + discordant + tiesB));
-    return denominator > 0 ? static_cast<double>(concordant - discordant) / denominator : 0.0;
-}
-
 Command addBenchFidelityCommand(CLI::App& bench) {
     auto o = std::make_shared<Options>();
-    auto* app = bench.add_subcommand("fidelity", "Supernet accuracy vs training from scratch: "
-                                                 "Kendall's tau of the rankings and the speed-up");
+    auto* app = bench.add_subcommand(
+        "fidelity", "Rank fidelity of the supernet (bn) and fine-tuning evaluators against "
+                    "training from scratch, within narrow cost bands");
     app->add_option("--supernet", o->supernet, "Supernet checkpoint (e.g. of the demo space)")
         ->required();
     app->add_option("--dataset", o->dataset, "Dataset (default: the checkpoint's)");
-    app->add_option("--candidates", o->candidates, "Candidates to compare")
+    app->add_option("--band-cost", o->bandCost, "Cost the bands are drawn in")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"macs", "peak_sram_bytes", "flash_bytes"}));
+    app->add_option("--bands", o->bands.bands, "Cost bands")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 20));
+    app->add_option("--per-band", o->bands.perBand, "Candidates per band")
         ->capture_default_str()
         ->check(CLI::Range(2, 1000));
+    app->add_option("--band-width", o->bands.halfWidth,
+                    "Half width of a band relative to its centre")
+        ->capture_default_str()
+        ->check(CLI::Range(0.001, 0.9));
+    app->add_option("--mcu", o->mcu, "MCU profile for SRAM/flash bands")->capture_default_str();
     app->add_option("--scratch-epochs", o->scratchEpochs,
                     "Epochs of training from scratch per candidate")
         ->capture_default_str()
         ->check(CLI::Range(1, 1000));
-    app->add_option("--train-subset", o->trainSubset, "Training images for the scratch runs")
+    app->add_option("--scratch-seeds", o->scratchSeeds, "Scratch trainings per candidate")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 10));
+    app->add_option("--finetune-steps", o->finetuneSteps, "Steps of the finetune evaluator")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
+    app->add_option("--train-subset", o->trainSubset, "Training images for scratch/finetune")
         ->capture_default_str();
-    app->add_option("--val-subset", o->valSubset, "Validation images for both")
+    app->add_option("--val-subset", o->valSubset, "Validation images for every evaluator")
         ->capture_default_str();
-    app->add_option("--seed", o->seed, "Seed of the candidate choice")->capture_default_str();
-    app->add_flag("--json", o->json,
-                  "Print the figures as JSON (kendall_tau, speedup, candidates)");
+    app->add_option("--seed", o->bands.seed, "Seed of the candidate choice")->capture_default_str();
+    app->add_flag("--json", o->json, "Print the figures as JSON");
     return {
         app, [o](std::ostream& out, std::ostream& err) {
             auto loaded = loadCheckpoint(o->supernet);
             const auto space = SearchSpace::fromDocument(
                 JsonDocument::fromText(loaded.meta.space.dump(), o->supernet));
-            DatasetOptions dopts;
-            const auto dataset =
-                loadDataset(o->dataset.empty() ? loaded.meta.datasetName : o->dataset, dopts);
+            const auto dataset = loadDataset(
+                o->dataset.empty() ? loaded.meta.datasetName : o->dataset, DatasetOptions{});
             checkCheckpointMatches(loaded.meta, o->supernet, space, *dataset);
             ImageCache cache(dataset, {});
             loaded.supernet->eval();
-            EvalOptions fast;
-            fast.valSubset = std::min(o->valSubset, dataset->count(Split::Validation));
-            fast.seed = o->seed;
-            EvalOptions scratch = fast;
-            scratch.kind = EvaluatorKind::Scratch;
-            scratch.scratchEpochs = o->scratchEpochs;
-            scratch.trainSubset = std::min(o->trainSubset, dataset->count(Split::Train));
-            Evaluator supernetEval(loaded.supernet, dataset, cache, fast);
-            Evaluator scratchEval(loaded.supernet, dataset, cache, scratch);
 
-            const auto candidates = spreadCandidates(space, o->candidates, o->seed);
-            std::vector<double> accSupernet, accScratch;
-            double secondsSupernet = 0, secondsScratch = 0;
-            nlohmann::json rows = nlohmann::json::array();
-            for (std::size_t i = 0; i < candidates.size(); ++i) {
-                const auto& c = candidates[i];
-                const auto a = supernetEval.evaluate(c);
-                const auto b = scratchEval.evaluate(c);
-                accSupernet.push_back(a.metrics.accuracy);
-                accScratch.push_back(b.metrics.accuracy);
-                secondsSupernet += a.seconds;
-                secondsScratch += b.seconds;
-                Macs macs = 0;
-                const auto net = buildNetwork(space.decode(c, loaded.meta.classes));
-                for (const auto& op : net.ops)
-                    macs += net.macs(op);
-                rows.push_back({{"candidate", c},
-                                {"macs", macs},
-                                {"supernet_accuracy", a.metrics.accuracy},
-                                {"supernet_seconds", a.seconds},
-                                {"scratch_accuracy", b.metrics.accuracy},
-                                {"scratch_seconds", b.seconds}});
-                err << "candidate " << i + 1 << "/" << candidates.size() << ": supernet "
-                    << a.metrics.accuracy << " (" << a.seconds << " s), scratch "
-                    << b.metrics.accuracy << " (" << b.seconds << " s)\n";
+            const auto catalog = McuCatalog::load();
+            const auto mcu = catalog.find(o->mcu);
+            const auto* runtime = mcu.runtime(mcu.defaultRuntime);
+            CostModel model;
+            const Budgets unbounded{Bytes{1} << 40, Bytes{1} << 40, {}};
+            auto cost = [&](const Candidate& c) {
+                const auto report =
+                    model.estimate(buildNetwork(space.decode(c, loaded.meta.classes)), mcu,
+                                   *runtime, CostMode::Tflm, unbounded);
+                return objectiveCost(report, o->bandCost);
+            };
+            const auto bands = sampleCostBands(space, cost, o->bands);
+
+            EvalOptions bn;
+            bn.valSubset = std::min(o->valSubset, dataset->count(Split::Validation));
+            bn.trainSubset = std::min(o->trainSubset, dataset->count(Split::Train));
+            bn.seed = o->bands.seed;
+            std::vector<EvalOptions> evaluators = {bn, bn};
+            std::vector<std::string> names = {"bn", "finetune"};
+            evaluators[1].kind = EvaluatorKind::Finetune;
+            evaluators[1].finetuneSteps = o->finetuneSteps;
+            for (int s = 1; s <= o->scratchSeeds; ++s) {
+                EvalOptions scratch = bn;
+                scratch.kind = EvaluatorKind::Scratch;
+                scratch.scratchEpochs = o->scratchEpochs;
+                scratch.trainSeed = static_cast<std::uint64_t>(s);
+                evaluators.push_back(scratch);
+                names.push_back("scratch s" + std::to_string(s));
             }
-            const double tau = kendallTau(accSupernet, accScratch);
-            const double speedup = secondsScratch / std::max(1e-9, secondsSupernet);
+            std::vector<Scored> rows;
+            for (std::size_t b = 0; b < bands.size(); ++b)
+                for (const auto& c : bands[b].candidates)
+                    rows.push_back({b, c, cost(c), {}, {}});
+            for (std::size_t e = 0; e < evaluators.size(); ++e) {
+                Evaluator evaluator(loaded.supernet, dataset, cache, evaluators[e]);
+                for (std::size_t i = 0; i < rows.size(); ++i) {
+                    const auto result = evaluator.evaluate(rows[i].candidate);
+                    rows[i].accuracy.push_back(result.metrics.accuracy);
+                    rows[i].seconds.push_back(result.seconds);
+                    err << names[e] << " " << i + 1 << "/" << rows.size() << ": "
+                        << fixed(result.metrics.accuracy, 4) << " (" << fixed(result.seconds, 2)
+                        << " s)\n";
+                }
+            }
+            if (rows.size() < 2)
+                throw InputError("--bands", "fewer than two candidates fell into the bands");
             if (o->json) {
-                out << nlohmann::json{{"kendall_tau", tau},
-                                      {"speedup", speedup},
-                                      {"supernet_seconds_per_candidate",
-                                       secondsSupernet / static_cast<double>(candidates.size())},
-                                      {"scratch_seconds_per_candidate",
-                                       secondsScratch / static_cast<double>(candidates.size())},
-                                      {"scratch_epochs", o->scratchEpochs},
-                                      {"train_subset", scratch.trainSubset},
-                                      {"val_subset", fast.valSubset},
-                                      {"dataset", dataset->name},
+                nlohmann::json candidates = nlohmann::json::array();
+                for (const auto& r : rows) {
+                    nlohmann::json scores;
+                    for (std::size_t e = 0; e < names.size(); ++e)
+                        scores[names[e]] = {{"accuracy", r.accuracy[e]}, {"seconds", r.seconds[e]}};
+                    candidates.push_back({{"band", r.band + 1},
+                                          {"candidate", r.candidate},
+                                          {o->bandCost, r.cost},
+                                          {"scores", scores}});
+                }
+                nlohmann::json bandJson = nlohmann::json::array();
+                for (std::size_t b = 0; b < bands.size(); ++b) {
+                    std::vector<Scored> subset;
+                    for (const auto& r : rows)
+                        if (r.band == b)
+                            subset.push_back(r);
+                    nlohmann::json agreement;
+                    if (subset.size() >= 2)
+                        for (const auto& [name, c] : correlations(subset))
+                            agreement[name] = toJson(c);
+                    bandJson.push_back({{"centre", bands[b].centre},
+                                        {"low", bands[b].low},
+                                        {"high", bands[b].high},
+                                        {"pool_members", bands[b].poolMembers},
+                                        {"agreement", agreement}});
+                }
+                nlohmann::json overall;
+                for (const auto& [name, c] : correlations(rows))
+                    overall[name] = toJson(c);
+                out << nlohmann::json{{"dataset", dataset->name},
                                       {"space", space.name},
-                                      {"candidates", rows}}
+                                      {"band_cost", o->bandCost},
+                                      {"scratch_epochs", o->scratchEpochs},
+                                      {"train_subset", bn.trainSubset},
+                                      {"val_subset", bn.valSubset},
+                                      {"bands", bandJson},
+                                      {"overall", overall},
+                                      {"candidates", candidates}}
                            .dump(2)
                     << '\n';
                 return 0;
             }
-            TextTable table;
-            for (const char* h :
-                 {"#", "res", "colour", "width", "MACs", "supernet acc", "s", "scratch acc", "s"})
-                table.addColumn(h, TextTable::Align::Right);
-            for (std::size_t i = 0; i < candidates.size(); ++i) {
-                const auto& r = rows[i];
-                char buf[9][32];
-                std::snprintf(buf[0], 32, "%zu", i + 1);
-                std::snprintf(buf[1], 32, "%d", candidates[i].data.resolution);
-                std::snprintf(buf[2], 32, "%s",
-                              std::string(toString(candidates[i].data.colour)).c_str());
-                std::snprintf(buf[3], 32, "%.2f", candidates[i].arch.width);
-                std::snprintf(buf[4], 32, "%.2f M", r["macs"].get<double>() / 1e6);
-                std::snprintf(buf[5], 32, "%.4f", r["supernet_accuracy"].get<double>());
-                std::snprintf(buf[6], 32, "%.2f", r["supernet_seconds"].get<double>());
-                std::snprintf(buf[7], 32, "%.4f", r["scratch_accuracy"].get<double>());
-                std::snprintf(buf[8], 32, "%.1f", r["scratch_seconds"].get<double>());
-                table.addRow(
-                    {buf[0], buf[1], buf[2], buf[3], buf[4], buf[5], buf[6], buf[7], buf[8]});
-            }
-            table.print(out);
-            char summary[200];
-            std::snprintf(summary, sizeof summary,
-                          "\nKendall's tau (supernet vs scratch ranking): %.3f\nSpeed-up of "
-                          "supernet evaluation: %.0fx "
-                          "(%.2f s vs %.1f s per candidate)\n",
-                          tau, speedup, secondsSupernet / static_cast<double>(candidates.size()),
-                          secondsScratch / static_cast<double>(candidates.size()));
-            out << summary;
+            out << dataset->name << ", space " << space.name << ", " << rows.size()
+                << " candidates in " << bands.size() << " bands of " << o->bandCost
+                << " (centre +- " << fixed(100 * o->bands.halfWidth, 0) << " %), " << bn.valSubset
+                << " validation images; scratch: " << o->scratchEpochs << " epochs on "
+                << bn.trainSubset << " images; finetune: " << o->finetuneSteps << " steps\n";
+            printReport(out, *o, bands, rows, names);
             return 0;
         }};
 }

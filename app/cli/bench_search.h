@@ -9,9 +9,4 @@ namespace dnas::cli {
 // minute, with a cold and then a warm image cache.
 Command addBenchSearchCommand(CLI::App& bench);
 
-// `dnas bench compare`: Data Aware NAS against Hardware Aware NAS fixed at the data's native
-// resolution and at the space's largest resolution (both RGB), at several budget levels and
-// seeds with equal evaluation budgets; final hypervolume per mode, mean and spread.
-Command addBenchCompareCommand(CLI::App& bench);
-
 } // namespace dnas::cli

@@ -147,7 +147,8 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                         "dnas, hwnas (data fixed) or compare (both, equal budgets)")
             ->capture_default_str();
         app->add_option("--fixed-data", a->fixedData,
-                        "HW-NAS data configuration RES,COLOUR (default: largest resolution, rgb)");
+                        "HW-NAS data configuration RES,COLOUR (default: the data's native "
+                        "resolution and colour mode)");
         app->add_option("--strategy", a->config.strategy.name, "nsga2, paper-ga or random")
             ->capture_default_str();
         app->add_option("--population", a->config.strategy.population,

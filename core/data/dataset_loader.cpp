@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "data/folder_reader.h"
 #include "data/idx_reader.h"
+#include "data/openclipart.h"
 #include "data/wake_vision_reader.h"
 
 namespace dnas {
@@ -157,6 +158,8 @@ std::shared_ptr<Dataset> loadDataset(const std::string& spec, const DatasetOptio
         *ds = readIdxFolder(dir, kFashionMnistClasses);
         if (spec == "fashion-mnist:binary")
             toPersonStandIn(*ds);
+    } else if (isOpenClipartSpec(spec)) {
+        *ds = readOpenClipart(spec, options.checkImages);
     } else {
         const std::filesystem::path path(spec);
         std::error_code ec;
@@ -165,7 +168,7 @@ std::shared_ptr<Dataset> loadDataset(const std::string& spec, const DatasetOptio
                                0,
                                {},
                                "no such file or folder, and not a built-in dataset (fashion-mnist, "
-                               "fashion-mnist:binary)"}});
+                               "fashion-mnist:binary, openclipart, openclipart:people)"}});
         const std::string format =
             options.format == "auto" ? detectDatasetFormat(path) : options.format;
         const bool isFile = std::filesystem::is_regular_file(path, ec);

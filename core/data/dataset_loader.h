@@ -28,6 +28,8 @@ std::filesystem::path fashionMnistDir();
 //   fashion-mnist          Fashion-MNIST, 10 classes (Debian package dataset-fashion-mnist)
 //   fashion-mnist:binary   the same images as a person / no-person stand-in: upper-body
 //                          garments (T-shirt/top, pullover, dress, coat, shirt) = person
+//   openclipart[:people]   real RGB clip art, 7 categories or person / no-person (Debian
+//                          package openclipart-png; see data/openclipart.h)
 //   DIR or FILE            IDX files, a folder per class (optionally in split folders), or
 //                          Wake Vision label CSVs with their images
 // Throws InputError for a path that does not exist, an unknown format, or a dataset with no

@@ -1,9 +1,14 @@
 #include "engine/search_config.h"
 
 #include <algorithm>
+#include <cmath>
+
+#include <opencv2/core.hpp>
 
 #include "common/error.h"
 #include "common/format.h"
+#include "data/dataset.h"
+#include "report/statistics.h"
 #include "space/search_space.h"
 
 namespace dnas {
@@ -113,9 +118,43 @@ SearchConfig SearchConfig::fromJson(const nlohmann::json& j) {
     return c;
 }
 
-DataConfig SearchConfig::hwNasData(const SearchSpace& space) const {
-    return fixedData.value_or(DataConfig{
-        *std::max_element(space.resolutions.begin(), space.resolutions.end()), ColourMode::Rgb});
+DataConfig SearchConfig::hwNasData(const SearchSpace& space, const Dataset& dataset) const {
+    return fixedData ? *fixedData : nativeDataConfig(dataset, space);
+}
+
+DataConfig nativeDataConfig(const Dataset& dataset, const SearchSpace& space) {
+    const auto train = dataset.indices(Split::Train);
+    constexpr std::size_t kProbes = 64;
+    std::vector<double> sides;
+    bool allGray = true; // one channel, or three equal ones
+    const std::size_t step = std::max<std::size_t>(1, train.size() / kProbes);
+    for (std::size_t i = 0; i < train.size() && sides.size() < kProbes; i += step) {
+        try {
+            const auto image = dataset.images->load(dataset.samples[train[i]].image);
+            sides.push_back(std::min(image.rows, image.cols));
+            if (allGray && image.channels() == 3) {
+                std::vector<cv::Mat> planes;
+                cv::split(image, planes);
+                allGray = cv::norm(planes[0], planes[1], cv::NORM_INF) == 0 &&
+                          cv::norm(planes[0], planes[2], cv::NORM_INF) == 0;
+            }
+        } catch (const std::exception&) {
+            // an unreadable image says nothing about the others
+        }
+    }
+    if (sides.empty())
+        throw InputError(dataset.name, "no training image could be read to find the data's "
+                                       "native resolution; give --fixed-data RES,COLOUR");
+    const double side = median(sides);
+    int best = space.resolutions.front();
+    for (const int r : space.resolutions)
+        if (std::abs(r - side) < std::abs(best - side) ||
+            (std::abs(r - side) == std::abs(best - side) && r > best))
+            best = r;
+    ColourMode colour = dataset.grayImages || allGray ? ColourMode::Grayscale : ColourMode::Rgb;
+    if (std::find(space.colours.begin(), space.colours.end(), colour) == space.colours.end())
+        colour = space.colours.front();
+    return {best, colour};
 }
 
 } // namespace dnas

@@ -14,12 +14,21 @@
 
 namespace dnas {
 
+class Dataset;
 class SearchSpace;
+
+// The data's native configuration, as an expert fixing HW-NAS would choose it: the source
+// images' colour mode (grayscale when every image is gray at the source: one channel, or three
+// equal ones, in every probed image) and the space's
+// resolution nearest to their median shorter side (of up to 64 training images spread over the
+// split; the largest of the space for images larger than all of them). Throws InputError when
+// no training image can be read.
+DataConfig nativeDataConfig(const Dataset& dataset, const SearchSpace& space);
 
 // What a search run is asked to do.
 struct SearchConfig {
     std::string mode = "dnas"; // dnas (data genes searched), hwnas (fixed), compare (both)
-    std::optional<DataConfig> fixedData; // hwnas: default the space's largest resolution, RGB
+    std::optional<DataConfig> fixedData; // hwnas: default the data's native configuration
     StrategyOptions strategy;            // name, population, ...
     CostMode costMode = CostMode::Tflm;
     Budgets budgets;
@@ -35,8 +44,8 @@ struct SearchConfig {
     // stored with the run so that --resume can take them again; the engine does not read it.
     nlohmann::json inputs;
 
-    // The data configuration HW-NAS is fixed to: fixedData, or the largest resolution in RGB.
-    DataConfig hwNasData(const SearchSpace& space) const;
+    // The data configuration HW-NAS is fixed to: fixedData, or the data's native configuration.
+    DataConfig hwNasData(const SearchSpace& space, const Dataset& dataset) const;
 
     nlohmann::json toJson() const;
     // The configuration stored with a run (what toJson() wrote), for --resume. Throws

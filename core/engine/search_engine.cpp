@@ -157,19 +157,23 @@ void checkReachable(const SearchSpace& space, int classes, const McuProfile& mcu
 
 void SearchEngine::checkBudgets(const SearchConfig& config, const Budgets& budgets,
                                 const SearchSpace& space, int classes, const McuProfile& mcu,
-                                const RuntimeProfile& runtime) {
+                                const RuntimeProfile& runtime, const DataConfig& hwNasData) {
     if (config.mode != "hwnas")
         checkReachable(space, classes, mcu, runtime, config.costMode, budgets, std::nullopt);
     if (config.mode != "dnas")
-        checkReachable(space, classes, mcu, runtime, config.costMode, budgets,
-                       config.hwNasData(space));
+        checkReachable(space, classes, mcu, runtime, config.costMode, budgets, hwNasData);
 }
 
-std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
+std::int64_t SearchEngine::run(const SearchConfig& requested, SearchInputs& in,
                                SearchObserver& observer, std::stop_token stop,
                                std::optional<std::int64_t> resumeRun) {
     const auto started = Clock::now();
     const auto& space = in.supernet->space();
+    // HW-NAS's data configuration is resolved once (the data's native one unless given) and
+    // stored with the run, so a resume searches the same one.
+    SearchConfig config = requested;
+    if (config.mode != "dnas" && !config.fixedData)
+        config.fixedData = nativeDataConfig(*in.dataset, space);
     const int classes = in.supernet->classes();
     const auto* runtime = in.mcu.runtime(in.runtime.empty() ? in.mcu.defaultRuntime : in.runtime);
     if (!runtime)
@@ -182,7 +186,7 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
         throw InputError("--max-evals",
                          "give a stop condition: --max-evals, --generations or --time-limit");
 
-    const DataConfig fixed = config.hwNasData(space);
+    const DataConfig fixed = config.hwNasData(space, *in.dataset);
     if (config.mode != "dnas") {
         Candidate probe = space.smallest();
         probe.data = fixed;
@@ -206,7 +210,7 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
         m.strategy = makeStrategy(space, so);
         modes.push_back(std::move(m));
     }
-    checkBudgets(config, config.budgets, space, classes, in.mcu, *runtime);
+    checkBudgets(config, config.budgets, space, classes, in.mcu, *runtime, fixed);
 
     Scoring scoring(config, space, classes, in.mcu, *runtime);
     const std::vector<double> reference(config.objectives.size() + 1, 1.0);
@@ -313,7 +317,7 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
             if (!requested || *requested == scoring.budgets())
                 return;
             try {
-                checkBudgets(config, *requested, space, classes, in.mcu, *runtime);
+                checkBudgets(config, *requested, space, classes, in.mcu, *runtime, fixed);
             } catch (const InputError& e) {
                 observer.log(std::string("budget change refused: ") + e.what());
                 return;
@@ -382,9 +386,11 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
                     if (modeDone(m))
                         continue;
                     anyActive = true;
+                    // Common random numbers: every mode draws from the same stream per
+                    // generation, so with the same seed DNAS and HW-NAS start from the same
+                    // architectures (HW-NAS replaces only the data genes).
                     Rng rng((config.seed + 1) * 0x9E3779B97F4A7C15ULL ^
-                            (static_cast<std::uint64_t>(m.generation) << 8) ^
-                            (m.name == "hwnas" ? 0x5555ULL : 0ULL));
+                            (static_cast<std::uint64_t>(m.generation) << 8));
                     std::vector<ScoredCandidate> scored;
                     // Seen: scored by an earlier generation - except a candidate screened out
                     // under other budgets that fits the current ones. What a resumed run stored of

@@ -64,11 +64,11 @@ public:
                             std::optional<std::int64_t> resumeRun = std::nullopt);
 
     // Throws InputError when a mode of `config` cannot run under `budgets` because not even
-    // the smallest network it can reach (the space's smallest; for HW-NAS at its fixed data
-    // configuration) meets them, naming the resource and both sizes.
+    // the smallest network it can reach (the space's smallest; for HW-NAS at `hwNasData`, see
+    // SearchConfig::hwNasData) meets them, naming the resource and both sizes.
     static void checkBudgets(const SearchConfig& config, const Budgets& budgets,
                              const SearchSpace& space, int classes, const McuProfile& mcu,
-                             const RuntimeProfile& runtime);
+                             const RuntimeProfile& runtime, const DataConfig& hwNasData);
 };
 
 } // namespace dnas

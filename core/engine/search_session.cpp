@@ -14,9 +14,11 @@ SearchOutcome runSearchSession(const SearchConfig& config, const SearchSetup& se
         throw InputError("--runtime",
                          "MCU '" + setup.mcu.id + "' has no runtime '" + runtimeId + "'");
     if (!setup.resume)
-        SearchEngine::checkBudgets(config, config.budgets, *setup.space,
-                                   static_cast<int>(setup.dataset->classes.size()), setup.mcu,
-                                   *runtime);
+        SearchEngine::checkBudgets(
+            config, config.budgets, *setup.space, static_cast<int>(setup.dataset->classes.size()),
+            setup.mcu, *runtime,
+            config.mode == "dnas" ? setup.space->smallest().data
+                                  : config.hwNasData(*setup.space, *setup.dataset));
     const auto provided =
         provideSupernet(*setup.space, setup.dataset, *setup.cache, setup.supernet, observer, stop);
     SearchOutcome outcome;

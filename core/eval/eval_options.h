@@ -30,7 +30,12 @@ struct EvalOptions {
     std::size_t trainSubset = 0; // Finetune/Scratch: train on a subset (0: all)
     int trainBatchSize = 64;
     double learningRate = 0.05;
-    std::uint64_t seed = 0;
+    std::uint64_t seed = 0; // subsets (validation, calibration, training) and, by default, training
+    // Finetune/Scratch: initial weights and batch order (default: seed). Two scratch runs that
+    // differ only here train on the same images and are validated on the same images.
+    std::optional<std::uint64_t> trainSeed;
+
+    std::uint64_t trainingSeed() const { return trainSeed.value_or(seed); }
 };
 
 } // namespace dnas

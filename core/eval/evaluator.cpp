@@ -130,7 +130,7 @@ void Evaluator::train(StaticNetImpl& net, const DataConfig& config, long long st
                                                       .weight_decay(4e-5));
     const auto batchSize =
         std::min<std::size_t>(static_cast<std::size_t>(options_.trainBatchSize), sources->rows());
-    Rng rng(options_.seed ^ 0x5C0A7C4ULL);
+    Rng rng(options_.trainingSeed() ^ 0x5C0A7C4ULL);
     std::vector<std::size_t> rows(batchSize);
     net.train();
     for (long long step = 0; step < steps; ++step) {
@@ -152,7 +152,7 @@ EvalResult Evaluator::evaluate(const Candidate& candidate) {
     const auto start = std::chrono::steady_clock::now();
     EvalResult result;
     result.candidate = candidate;
-    torch::manual_seed(static_cast<std::int64_t>(options_.seed));
+    torch::manual_seed(static_cast<std::int64_t>(options_.trainingSeed()));
     StaticNet net{nullptr};
     if (options_.kind == EvaluatorKind::Scratch) {
         net = StaticNet(supernet_->space().decode(candidate, supernet_->classes()));

@@ -66,7 +66,12 @@ void TestCli::helpDescribesEveryOption_data() {
     QTest::addRow("runs") << QStringList{"runs", "--help"} << QStringList{"list", "show", "csv"};
     QTest::addRow("bench fidelity")
         << QStringList{"bench", "fidelity", "--help"}
-        << QStringList{"--supernet", "--candidates", "--scratch-epochs", "--json"};
+        << QStringList{"--supernet",      "--bands",          "--per-band",
+                       "--band-cost",     "--band-width",     "--scratch-epochs",
+                       "--scratch-seeds", "--finetune-steps", "--json"};
+    QTest::addRow("bench compare")
+        << QStringList{"bench", "compare", "--help"}
+        << QStringList{"--task", "--levels", "--seeds", "--evals", "--baselines", "--store"};
     QTest::addRow("data inspect") << QStringList{"data", "inspect", "--help"}
                                   << QStringList{"--json", "--format", "--images", "--holdout",
                                                  "--decode"};

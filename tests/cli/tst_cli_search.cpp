@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include <csignal>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +22,7 @@ private Q_SLOTS:
     void searchAndRuns();
     void killedSearchResumes();
     void benchSearchAndCompare();
+    void benchFidelityInCostBands();
     void searchBadInput_data();
     void searchBadInput();
     void studioRunsHeadlessWithoutDisplay();
@@ -158,27 +160,122 @@ void TestCliSearch::benchSearchAndCompare() {
                 "--seeds", "2", "--evals", "4", "--population", "4", "--store", db, "--json"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const auto compare = parse(r.out);
-    // 2 levels x 2 modes: DNAS and HW-NAS at 16 px (the native 20 px -> the space's nearest,
-    // 16, which is also its largest: one HW-NAS baseline).
-    QCOMPARE(compare["summary"].size(), std::size_t{4});
-    QCOMPARE(compare["runs"].size(), std::size_t{8});
-    QCOMPARE(compare["summary"][1]["mode"].get<std::string>(),
-             std::string("HW-NAS 16 px rgb (native = largest)"));
-    for (const auto& row : compare["summary"]) {
-        const double hv = row["hypervolume_mean"].get<double>();
-        QVERIFY(hv > 0 && hv < 1);
-        QVERIFY(row["hypervolume_sd"].get<double>() >= 0);
+    // The tiny space has 4 data configurations (12/16 px x rgb/grayscale); the squares are
+    // 20 px colour images, so the native one is 16 px rgb. 2 levels x (DNAS + native + the 3
+    // other fixed configurations) x 2 seeds.
+    QCOMPARE(compare["cells"].size(), std::size_t{2});
+    QCOMPARE(compare["runs"].size(), std::size_t{20});
+    for (const auto& cell : compare["cells"]) {
+        const auto& modes = cell["modes"];
+        QCOMPARE(modes.size(), std::size_t{5});
+        QCOMPARE(modes[0]["mode"].get<std::string>(), std::string("DNAS"));
+        QCOMPARE(modes[1]["mode"].get<std::string>(), std::string("HW-NAS 16 px rgb"));
+        QVERIFY(modes[1]["native"].get<bool>());
+        // the oracle: the fixed configuration with the best mean hypervolume
+        double best = -1;
+        std::string oracle;
+        for (std::size_t m = 1; m < modes.size(); ++m) {
+            const double hv = modes[m]["hypervolume_mean"].get<double>();
+            QVERIFY(hv > 0 && hv < 1);
+            QCOMPARE(modes[m]["hypervolumes"].size(), std::size_t{2});
+            if (hv > best) {
+                best = hv;
+                oracle = modes[m]["mode"].get<std::string>();
+            }
+        }
+        for (const auto& m : modes)
+            QCOMPARE(m["oracle"].get<bool>(), m["mode"].get<std::string>() == oracle);
+        QCOMPARE(cell["dnas_vs_oracle"]["baseline"].get<std::string>(), oracle);
+        const auto& vs = cell["dnas_vs_native"];
+        QCOMPARE(vs["wins"].get<int>() + vs["losses"].get<int>() + vs["ties"].get<int>(), 2);
+        QVERIFY(vs["wilcoxon_p"].get<double>() >= 0.5); // 2 seeds: p is at least 2/4
+        QCOMPARE(vs["evaluations_to_reach"].size(), std::size_t{2});
     }
-    QVERIFY(compare["summary"][0]["sram_budget_bytes"].get<double>() <
-            compare["summary"][2]["sram_budget_bytes"].get<double>());
+    QVERIFY(compare["cells"][0]["sram_budget_bytes"].get<double>() <
+            compare["cells"][1]["sram_budget_bytes"].get<double>());
     for (const auto& run : compare["runs"])
         QCOMPARE(run["evaluated"].get<int>(), 4); // equal evaluation budgets
+    // Every HW-NAS run stays at its data configuration; with one seed, every mode's first
+    // generation has the same architectures (common random numbers).
     auto store = dnas::RunStore::open(db.toStdString());
-    QCOMPARE(store->runs().size(), std::size_t{8});
+    QCOMPARE(store->runs().size(), std::size_t{20});
+    std::map<std::pair<double, int>, std::string> firstGeneration; // (level, seed) -> archs
+    for (const auto& run : compare["runs"]) {
+        std::string archs;
+        for (const auto& c : store->candidates(run["run"].get<std::int64_t>())) {
+            if (run["mode"] != "DNAS")
+                QCOMPARE("HW-NAS " + std::to_string(c.candidate.data.resolution) + " px " +
+                             std::string(dnas::toString(c.candidate.data.colour)),
+                         run["mode"].get<std::string>());
+            if (c.generation == 0)
+                archs += nlohmann::json(c.candidate.arch).dump();
+        }
+        const auto key = std::make_pair(run["level"].get<double>(), run["seed"].get<int>());
+        const auto [it, added] = firstGeneration.try_emplace(key, archs);
+        QVERIFY2(it->second == archs, "modes started from other architectures");
+    }
+    QCOMPARE(firstGeneration.size(), std::size_t{4});
+
+    r = cliRun({"bench", "compare", "--task", data + "=" + supernet, "--levels", "0.5", "--seeds",
+                "1", "--evals", "2", "--population", "2", "--baselines", "native", "--json"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QCOMPARE(parse(r.out)["cells"][0]["modes"].size(), std::size_t{2});
 
     r = cliRun({"bench", "compare", "--task", data});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(QStringLiteral("expected DATASET=CHECKPOINT")), qPrintable(r.err));
+}
+
+void TestCliSearch::benchFidelityInCostBands() {
+    const QString data = dir_.filePath(QStringLiteral("squares"));
+    const QString supernet = dir_.filePath(QStringLiteral("tiny.pt"));
+    auto r = cliRun({"bench",
+                     "fidelity",
+                     "--supernet",
+                     supernet,
+                     "--dataset",
+                     data,
+                     "--bands",
+                     "2",
+                     "--per-band",
+                     "3",
+                     "--band-width",
+                     "0.3",
+                     "--scratch-epochs",
+                     "1",
+                     "--scratch-seeds",
+                     "2",
+                     "--finetune-steps",
+                     "2",
+                     "--train-subset",
+                     "32",
+                     "--val-subset",
+                     "16",
+                     "--json"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const auto j = parse(r.out);
+    QCOMPARE(j["bands"].size(), std::size_t{2});
+    QVERIFY(j["bands"][0]["high"].get<double>() < j["bands"][1]["low"].get<double>());
+    std::map<int, int> perBand;
+    for (const auto& c : j["candidates"]) {
+        const int band = c["band"].get<int>();
+        ++perBand[band];
+        const double macs = c["macs"].get<double>();
+        QVERIFY(macs >= j["bands"][band - 1]["low"].get<double>() &&
+                macs <= j["bands"][band - 1]["high"].get<double>());
+        for (const char* e : {"bn", "finetune", "scratch s1", "scratch s2"}) {
+            const double a = c["scores"][e]["accuracy"].get<double>();
+            QVERIFY2(a >= 0 && a <= 1, e);
+            QVERIFY(c["scores"][e]["seconds"].get<double>() > 0);
+        }
+    }
+    QCOMPARE(perBand.size(), std::size_t{2});
+    for (const char* pair : {"bn vs scratch", "finetune vs scratch", "scratch seed 1 vs 2"}) {
+        const auto& a = j["overall"][pair];
+        QVERIFY2(a["kendall_tau"].get<double>() >= -1 && a["kendall_tau"].get<double>() <= 1, pair);
+        QCOMPARE(a["candidates"].get<int>(), perBand[1] + perBand[2]);
+        QVERIFY(j["bands"][0]["agreement"].contains(pair));
+    }
 }
 
 void TestCliSearch::searchBadInput_data() {
@@ -242,6 +339,7 @@ void TestCliSearch::studioRunsHeadlessWithoutDisplay() {
     const QString out = QString::fromUtf8(p.readAllStandardOutput());
     QVERIFY2(p.exitCode() == 0, qPrintable(QString::fromUtf8(p.readAllStandardError())));
     QVERIFY2(out.contains(QStringLiteral("ran headless")), qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("native configuration (16 px rgb)")), qPrintable(out));
     QVERIFY(out.contains(results));
     QVERIFY2(out.contains(QStringLiteral("dnas: hypervolume")) &&
                  out.contains(QStringLiteral("hwnas: hypervolume")),

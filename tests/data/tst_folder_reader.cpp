@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "data/dataset_loader.h"
 #include "data/image_decoder.h"
+#include "data/openclipart.h"
 #include "support/image_fixtures.h"
 
 using namespace dnas;
@@ -22,6 +23,7 @@ private Q_SLOTS:
     void unusualImagesDecode();
     void pathThatDoesNotExist();
     void folderWithoutClasses();
+    void openClipartTasks();
 
 private:
     QTemporaryDir dir_;
@@ -176,6 +178,30 @@ void TestFolderReader::folderWithoutClasses() {
     } catch (const InputError& e) {
         QVERIFY(std::string(e.what()).find("no class folders") != std::string::npos);
     }
+}
+
+// The built-in RGB tasks on Debian's openclipart-png (an optional package: the benchmark
+// task of the README, not needed by the rest of the suite).
+void TestFolderReader::openClipartTasks() {
+    if (!std::filesystem::is_directory(openClipartDir()))
+        QSKIP("openclipart-png is not installed (apt-get install openclipart-png to run this)");
+    const auto multi = loadDataset("openclipart");
+    QCOMPARE(multi->classes.size(), std::size_t{7});
+    QCOMPARE(multi->classes[3], std::string("people"));
+    QVERIFY(multi->samples.size() > 2000);
+    const double n = static_cast<double>(multi->samples.size());
+    QVERIFY(std::abs(multi->count(Split::Train) / n - 0.7) < 0.05);
+    QVERIFY(std::abs(multi->count(Split::Validation) / n - 0.2) < 0.05);
+    for (const auto c : multi->perClass(multi->indices(Split::Validation)))
+        QVERIFY(c > 0);
+    const auto image = multi->images->load(multi->samples.front().image);
+    QCOMPARE(image.channels(), 3);
+    const auto people = loadDataset("openclipart:people");
+    QVERIFY(people->binaryPersonTask);
+    QCOMPARE(people->samples.size(), multi->samples.size());
+    const auto perClass = people->perClass(people->indices(Split::Train));
+    const auto multiPeople = multi->perClass(multi->indices(Split::Train))[3];
+    QCOMPARE(perClass[1], multiPeople); // the same images, the same splits
 }
 
 QTEST_APPLESS_MAIN(TestFolderReader)

@@ -12,6 +12,7 @@
 #include "cost/mcu_catalog.h"
 #include "data/dataset_loader.h"
 #include "data/image_cache.h"
+#include "engine/search_config.h"
 #include "engine/search_engine.h"
 #include "engine/supernet_provider.h"
 #include "support/image_fixtures.h"
@@ -69,6 +70,9 @@ private Q_SLOTS:
     void resumeRefusesAnotherSetup();
     void failureBeforeTheFirstCandidateStoresNoRun();
     void timeLimitFinishesTheRun();
+    void modesStartFromTheSameArchitectures();
+    void hwNasDefaultsToTheNativeConfiguration();
+    void nativeConfigurationOfGrayAndOddSizedImages();
 
 private:
     SearchConfig config(const std::string& mode, long long evals) const;
@@ -562,6 +566,66 @@ void TestSearchEngine::timeLimitFinishesTheRun() {
     QVERIFY(!records.empty());
     auto store = RunStore::open(fs::path(dir_.path().toStdString()) / "time.db");
     QCOMPARE(store->runs()[0].status, std::string("finished"));
+}
+
+void TestSearchEngine::modesStartFromTheSameArchitectures() {
+    // Common random numbers: with one seed, DNAS and HW-NAS draw their first population's
+    // architecture genes from the same stream; HW-NAS only replaces the data genes.
+    Counter counter;
+    auto c = config("compare", 8);
+    c.seed = 11;
+    const auto records = run(c, fs::path(dir_.path().toStdString()) / "crn.db", counter);
+    std::vector<ArchGenome> dnas, hwnas;
+    for (const auto& r : records)
+        if (r.generation == 0)
+            (r.mode == "dnas" ? dnas : hwnas).push_back(r.candidate.arch);
+    QCOMPARE(dnas.size(), std::size_t{4});
+    QCOMPARE(hwnas.size(), std::size_t{4});
+    for (std::size_t i = 0; i < dnas.size(); ++i)
+        QCOMPARE(nlohmann::json(hwnas[i]).dump(), nlohmann::json(dnas[i]).dump());
+    // and another seed gives other architectures
+    c.seed = 12;
+    Counter other;
+    const auto again = run(c, fs::path(dir_.path().toStdString()) / "crn2.db", other);
+    std::vector<ArchGenome> dnas2;
+    for (const auto& r : again)
+        if (r.generation == 0 && r.mode == "dnas")
+            dnas2.push_back(r.candidate.arch);
+    QVERIFY(nlohmann::json(dnas2).dump() != nlohmann::json(dnas).dump());
+}
+
+void TestSearchEngine::hwNasDefaultsToTheNativeConfiguration() {
+    // 20 px colour images, space resolutions {12, 16}: native is 16 px RGB.
+    Counter counter;
+    auto c = config("hwnas", 4);
+    c.fixedData.reset();
+    const fs::path db = fs::path(dir_.path().toStdString()) / "native.db";
+    const auto records = run(c, db, counter);
+    QVERIFY(!records.empty());
+    for (const auto& r : records)
+        QVERIFY(r.candidate.data == (DataConfig{16, ColourMode::Rgb}));
+    // stored with the run, so that --resume searches the same configuration
+    auto store = RunStore::open(db);
+    const auto stored = SearchConfig::fromJson(store->runs().back().config);
+    QVERIFY(stored.fixedData == (DataConfig{16, ColourMode::Rgb}));
+}
+
+void TestSearchEngine::nativeConfigurationOfGrayAndOddSizedImages() {
+    const auto& space = supernet_->space(); // resolutions 12 and 16, rgb and grayscale
+    const fs::path root = fs::path(dir_.path().toStdString());
+    for (int i = 0; i < 20; ++i) {
+        cv::Mat gray(13, 30, CV_8UC1, cv::Scalar(10 * i)); // shorter side 13: nearest is 12
+        fixtures::writeImage(root / "gray" / std::to_string(i % 2) / (std::to_string(i) + ".png"),
+                             gray);
+        cv::Mat colour(14, 14, CV_8UC3, cv::Scalar(10 * i, 20, 200)); // 14: tie, larger wins
+        fixtures::writeImage(root / "colour" / std::to_string(i % 2) / (std::to_string(i) + ".png"),
+                             colour);
+    }
+    QVERIFY(nativeDataConfig(*loadDataset((root / "gray").string(), {}), space) ==
+            (DataConfig{12, ColourMode::Grayscale}));
+    QVERIFY(nativeDataConfig(*loadDataset((root / "colour").string(), {}), space) ==
+            (DataConfig{16, ColourMode::Rgb}));
+    QVERIFY(nativeDataConfig(*dataset_, space) == (DataConfig{16, ColourMode::Rgb}));
 }
 
 QTEST_APPLESS_MAIN(TestSearchEngine)

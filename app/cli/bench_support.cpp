@@ -1,0 +1,83 @@
+#include "cli/bench_support.h"
+
+#include <cstdio>
+#include <unistd.h>
+
+#include "cli/progress_printer.h"
+#include "common/json_document.h"
+#include "data/dataset_loader.h"
+#include "data/image_cache.h"
+#include "engine/supernet_provider.h"
+#include "supernet/checkpoint.h"
+
+namespace dnas::cli {
+
+double secondsSince(BenchClock::time_point t) {
+    return std::chrono::duration<double>(BenchClock::now() - t).count();
+}
+
+std::string fixed(double v, int digits) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+    return buf;
+}
+
+BenchTask loadBenchTask(const std::string& datasetSpec, const std::string& checkpoint,
+                        const std::string& spaceName) {
+    BenchTask t;
+    if (!checkpoint.empty()) {
+        auto loaded = loadCheckpoint(checkpoint);
+        const auto space =
+            SearchSpace::fromDocument(JsonDocument::fromText(loaded.meta.space.dump(), checkpoint));
+        t.dataset = loadDataset(datasetSpec.empty() ? loaded.meta.datasetName : datasetSpec, {});
+        checkCheckpointMatches(loaded.meta, checkpoint, space, *t.dataset);
+        t.supernet = loaded.supernet;
+        t.fingerprint = supernetFingerprint(loaded.meta);
+        t.trained = true;
+    } else {
+        t.dataset = loadDataset(datasetSpec.empty() ? "fashion-mnist:binary" : datasetSpec, {});
+        t.supernet =
+            Supernet(SearchSpace::load(spaceName), static_cast<int>(t.dataset->classes.size()));
+        t.supernet->initialize(1);
+        t.fingerprint = "untrained";
+    }
+    t.supernet->eval();
+    t.cache = std::make_unique<ImageCache>(t.dataset, ImageCache::Options{});
+    return t;
+}
+
+void TimingObserver::runStarted(std::int64_t, const SearchConfig&) {
+    start_ = BenchClock::now();
+}
+
+void TimingObserver::candidateEvaluated(const CandidateRecord& r, bool) {
+    ++candidates;
+    if (r.evaluated) {
+        ++evaluated;
+        evalSeconds += r.evalSeconds;
+    }
+}
+
+void TimingObserver::progress(const std::string& mode, long long evaluations, long long planned,
+                              double eta) {
+    if (!printer_)
+        return;
+    char line[200];
+    std::snprintf(line, sizeof line, "%s%s: %lld/%lld evaluations  ETA %s", prefix.c_str(),
+                  mode.c_str(), evaluations, planned, ProgressPrinter::duration(eta).c_str());
+    printer_->update(line);
+}
+
+TempStore::TempStore(const std::string& name)
+    : path(std::filesystem::temp_directory_path() /
+           ("dnas-bench-" + name + "-" + std::to_string(::getpid()) + ".db")) {
+    remove();
+}
+
+void TempStore::remove() const {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+        std::filesystem::remove(path.string() + suffix, ec);
+}
+
+} // namespace dnas::cli
