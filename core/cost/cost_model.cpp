@@ -171,6 +171,7 @@ void CostModel::planMemory(const Network& net, const RuntimeProfile& runtime, bo
     bufferOfTensor_.assign(tensorCount, -1);
     buffers_.push_back({net.tensors[0].elements(), 0, lastUse_[0]});
     bufferOfTensor_[0] = 0;
+    scratch_.clear();
     std::int64_t quantChannels = 0;
     for (std::size_t i = 0; i < net.ops.size(); ++i) {
         const Op& op = net.ops[i];
@@ -194,10 +195,13 @@ void CostModel::planMemory(const Network& net, const RuntimeProfile& runtime, bo
             buffers_.push_back({outBytes, opIndex, lastUse_[out]});
         }
         if (scratch > 0)
-            buffers_.push_back({scratch, opIndex, opIndex});
+            scratch_.push_back({scratch, opIndex, opIndex});
         report.layers[i].scratchBytes = scratch;
         quantChannels += net.quantChannels(op);
     }
+    // TFLM plans every tensor first and the scratch buffers after them, in request order
+    // (AllocationInfoBuilder, micro_allocation_info.cc): the order decides ties in the planner.
+    buffers_.insert(buffers_.end(), scratch_.begin(), scratch_.end());
 
     const ArenaPlan plan = planArena(buffers_, runtime.bufferAlignment);
     report.arenaBytes = plan.peakBytes;
