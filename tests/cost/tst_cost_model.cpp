@@ -60,6 +60,9 @@ private Q_SLOTS:
     void paperModeCountsKerasPadding();
     void flashBreakdown();
     void scratchBuffersFromRuntime();
+    void cmsisNnScratchSizes_data();
+    void cmsisNnScratchSizes();
+    void fullyConnectedIsQuantisedPerTensor();
     void latencyAndEnergy();
     void latencyCalibratedToPublishedFigures_data();
     void latencyCalibratedToPublishedFigures();
@@ -151,8 +154,8 @@ void TestCostModel::flashBreakdown() {
 void TestCostModel::scratchBuffersFromRuntime() {
     auto mcu = bareMcu();
     auto& rt = mcu.runtimes[0];
-    rt.convScratchPerPatchElement = 4;      // CMSIS-NN arm_convolve_s8
-    rt.depthwiseScratchPerPatchElement = 2; // arm_depthwise_conv_s8_opt
+    rt.convScratchPerPatchElement = 4;         // CMSIS-NN arm_convolve_s8
+    rt.depthwise3x3ScratchPerPatchElement = 2; // a runtime that needs one for 3x3 too
     CostModel model;
     const auto r = model.estimate(buildNetwork(tinySpec(1)), mcu, rt, CostMode::Tflm,
                                   CostModel::budgetsOf(mcu));
@@ -161,6 +164,55 @@ void TestCostModel::scratchBuffersFromRuntime() {
     QCOMPARE(r.layers[1].scratchBytes, Bytes{0});
     QCOMPARE(r.layers[2].liveBytes, Bytes{256 + 144});
     QCOMPARE(r.arenaBytes, Bytes{400});
+}
+
+// The built-in CMSIS-NN figures against the buffer-size functions they follow, on the tiny
+// network (1-channel 8 px input, 8 expanded channels): arm_convolve_s8_get_buffer_size gives the
+// stem 2 x (3 x 3 x 1 rounded up to 4) x int16 = 48 B; arm_depthwise_conv_wrapper_s8 needs no
+// buffer for a 3x3 kernel and 8 x 5 x 5 x int16 = 400 B for a 5x5 one with the DSP extension,
+// none without it (Cortex-M0+); 1x1 convolutions and the classifier none.
+void TestCostModel::cmsisNnScratchSizes_data() {
+    QTest::addColumn<QString>("mcu");
+    QTest::addColumn<int>("kernel");
+    QTest::addColumn<qlonglong>("depthwise");
+    QTest::addRow("m7 3x3") << "stm32f746" << 3 << 0LL;
+    QTest::addRow("m7 5x5") << "stm32f746" << 5 << 400LL;
+    QTest::addRow("m4 5x5") << "nano33ble" << 5 << 400LL;
+    QTest::addRow("m0+ 5x5") << "rp2040" << 5 << 0LL;
+}
+
+void TestCostModel::cmsisNnScratchSizes() {
+    QFETCH(QString, mcu);
+    QFETCH(int, kernel);
+    QFETCH(qlonglong, depthwise);
+    const auto catalog = McuCatalog::builtIn();
+    const auto& profile = catalog.find(mcu.toStdString());
+    auto spec = tinySpec(1);
+    spec.blocks[0].kernel = kernel;
+    CostModel model;
+    const auto r = model.estimate(buildNetwork(spec), profile, *profile.runtime("cmsis-nn"),
+                                  CostMode::Tflm, CostModel::budgetsOf(profile));
+    QCOMPARE(r.layers[0].scratchBytes, Bytes{48});
+    QCOMPARE(r.layers[2].scratchBytes, Bytes{depthwise});
+    for (const std::size_t i : {std::size_t{1}, std::size_t{3}, r.layers.size() - 1})
+        QCOMPARE(r.layers[i].scratchBytes, Bytes{0});
+}
+
+// Persistent arena: conv and depthwise kernels keep a multiplier and a shift per output channel;
+// the int8 classifier is quantised per tensor and keeps one of each in its OpData.
+void TestCostModel::fullyConnectedIsQuantisedPerTensor() {
+    auto mcu = bareMcu();
+    auto& rt = mcu.runtimes[0];
+    rt.persistentBytesPerChannel = 8;
+    CostModel model;
+    const auto net = buildNetwork(tinySpec(1));
+    QVERIFY(net.ops.back().kind == OpKind::FullyConnected);
+    const auto r = model.estimate(net, mcu, rt, CostMode::Tflm, CostModel::budgetsOf(mcu));
+    QCOMPARE(r.persistentBytes, Bytes{8 * (4 + 8 + 8 + 6)}); // stem, expand, dw, project
+    // Flash still carries the classifier's bias per class.
+    rt.flashBytesPerChannel = 4;
+    const auto f = model.estimate(net, mcu, rt, CostMode::Tflm, CostModel::budgetsOf(mcu));
+    QCOMPARE(f.modelOverheadBytes, Bytes{4 * (4 + 8 + 8 + 6 + 3)});
 }
 
 void TestCostModel::latencyAndEnergy() {
