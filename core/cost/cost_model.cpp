@@ -21,16 +21,26 @@ std::int64_t elementwiseElements(const Network& net, const Op& op) {
     }
 }
 
+// Scratch buffer a kernel requests in Prepare (RequestScratchBufferInArena), from the runtime's
+// figures; which CMSIS-NN buffer-size function each figure follows is in the profiles' sources.
 Bytes scratchBytes(const Network& net, const Op& op, const RuntimeProfile& rt) {
     const auto& in = net.inputOf(op);
-    const double patch = static_cast<double>(in.channels) * op.kernel * op.kernel;
+    const std::int64_t patch = std::int64_t{in.channels} * op.kernel * op.kernel;
     double bytes = 0;
     switch (op.kind) {
-    case OpKind::Conv2D:
-        bytes = rt.convScratchPerPatchElement * patch;
+    case OpKind::Conv2D: {
+        // arm_convolve_s8_get_buffer_size rounds the im2col column up to a multiple of 4.
+        const std::int64_t align = std::max<Bytes>(1, rt.convScratchPatchAlignment);
+        bytes = rt.convScratchPerPatchElement *
+                static_cast<double>((patch + align - 1) / align * align);
         break;
+    }
     case OpKind::DepthwiseConv2D:
-        bytes = rt.depthwiseScratchPerPatchElement * patch;
+        // 'same' padding gives a 3x3 kernel at most 1 pixel of padding: CMSIS-NN's
+        // arm_depthwise_conv_3x3_s8 case.
+        bytes = (op.kernel == 3 ? rt.depthwise3x3ScratchPerPatchElement
+                                : rt.depthwiseScratchPerPatchElement) *
+                static_cast<double>(patch);
         break;
     case OpKind::PointwiseConv2D:
         bytes = rt.pointwiseScratchPerInputChannel * in.channels;
@@ -39,6 +49,23 @@ Bytes scratchBytes(const Network& net, const Op& op, const RuntimeProfile& rt) {
         break;
     }
     return static_cast<Bytes>(std::ceil(bytes));
+}
+
+// Output channels whose requantisation multiplier and shift a kernel keeps in the persistent
+// arena: CONV_2D and DEPTHWISE_CONV_2D allocate two int32 arrays of output channels in Prepare
+// (conv_common.cc ConvPrepare, cmsis_nn/conv.cc and depthwise_conv.cc Prepare). A standard int8
+// FULLY_CONNECTED is quantised per tensor: CalculateOpDataFullyConnected
+// (fully_connected_common.cc) allocates per-channel arrays only for a filter with more than one
+// scale and otherwise keeps one multiplier and shift in its OpData.
+int requantisedChannels(const Network& net, const Op& op) {
+    switch (op.kind) {
+    case OpKind::Conv2D:
+    case OpKind::DepthwiseConv2D:
+    case OpKind::PointwiseConv2D:
+        return net.outputOf(op).channels;
+    default:
+        return 0;
+    }
 }
 
 // Keras pads a stride-2 depthwise input explicitly (ZeroPadding2D with correct_pad): one more
@@ -171,7 +198,8 @@ void CostModel::planMemory(const Network& net, const RuntimeProfile& runtime, bo
     bufferOfTensor_.assign(tensorCount, -1);
     buffers_.push_back({net.tensors[0].elements(), 0, lastUse_[0]});
     bufferOfTensor_[0] = 0;
-    std::int64_t quantChannels = 0;
+    scratch_.clear();
+    std::int64_t requantised = 0;
     for (std::size_t i = 0; i < net.ops.size(); ++i) {
         const Op& op = net.ops[i];
         const int opIndex = static_cast<int>(i);
@@ -194,10 +222,13 @@ void CostModel::planMemory(const Network& net, const RuntimeProfile& runtime, bo
             buffers_.push_back({outBytes, opIndex, lastUse_[out]});
         }
         if (scratch > 0)
-            buffers_.push_back({scratch, opIndex, opIndex});
+            scratch_.push_back({scratch, opIndex, opIndex});
         report.layers[i].scratchBytes = scratch;
-        quantChannels += net.quantChannels(op);
+        requantised += requantisedChannels(net, op);
     }
+    // TFLM plans every tensor first and the scratch buffers after them, in request order
+    // (AllocationInfoBuilder, micro_allocation_info.cc): the order decides ties in the planner.
+    buffers_.insert(buffers_.end(), scratch_.begin(), scratch_.end());
 
     const ArenaPlan plan = planArena(buffers_, runtime.bufferAlignment);
     report.arenaBytes = plan.peakBytes;
@@ -229,7 +260,7 @@ void CostModel::planMemory(const Network& net, const RuntimeProfile& runtime, bo
     report.persistentBytes =
         static_cast<std::int64_t>(net.ops.size()) * runtime.persistentBytesPerOp +
         tensorCountAll * runtime.persistentBytesPerTensor +
-        quantChannels * runtime.persistentBytesPerChannel;
+        requantised * runtime.persistentBytesPerChannel;
     report.runtimeSramBytes = runtime.sramOverheadBytes;
     report.peakSramBytes = report.arenaBytes + report.persistentBytes + report.runtimeSramBytes;
 }

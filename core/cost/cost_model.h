@@ -27,6 +27,7 @@ private:
     void verdict(CostReport& report) const;
 
     std::vector<BufferRequest> buffers_;
+    std::vector<BufferRequest> scratch_;
     std::vector<int> bufferOfTensor_;
     std::vector<int> lastUse_;
 };

@@ -43,8 +43,12 @@ const NumberField kRuntimeFields[] = {
      Presence::Required, 1e6},
     {"conv_scratch_per_patch_element", &RuntimeProfile::convScratchPerPatchElement, nullptr,
      Presence::Required, 1e3},
+    {"conv_scratch_patch_alignment", nullptr, &RuntimeProfile::convScratchPatchAlignment,
+     Presence::Optional, 64},
     {"depthwise_scratch_per_patch_element", &RuntimeProfile::depthwiseScratchPerPatchElement,
      nullptr, Presence::Required, 1e3},
+    {"depthwise_3x3_scratch_per_patch_element", &RuntimeProfile::depthwise3x3ScratchPerPatchElement,
+     nullptr, Presence::Optional, 1e3},
     {"pointwise_scratch_per_input_channel", &RuntimeProfile::pointwiseScratchPerInputChannel,
      nullptr, Presence::Required, 1e3},
     {"buffer_alignment", nullptr, &RuntimeProfile::bufferAlignment, Presence::Optional, 4096},
@@ -80,12 +84,15 @@ RuntimeProfile readRuntime(JsonReader& r, const nlohmann::json& obj, const std::
         r.problem(JsonReader::key(at, "kind"),
                   "expected \"reference\", \"cmsis-nn\" or \"tinyengine\", found \"" + kind + "\"");
     bool depthwiseGiven = false;
+    bool depthwise3x3Given = false;
     for (const auto& f : kRuntimeFields) {
         if (f.number) {
             if (auto v = r.number(obj, at, f.key, f.presence, 0, f.max)) {
                 rt.*f.number = *v;
                 depthwiseGiven =
                     depthwiseGiven || f.number == &RuntimeProfile::depthwiseCyclesPerMac;
+                depthwise3x3Given = depthwise3x3Given ||
+                                    f.number == &RuntimeProfile::depthwise3x3ScratchPerPatchElement;
             }
         } else if (auto v =
                        r.integer(obj, at, f.key, f.presence, 0, static_cast<long long>(f.max))) {
@@ -94,6 +101,10 @@ RuntimeProfile readRuntime(JsonReader& r, const nlohmann::json& obj, const std::
     }
     if (!depthwiseGiven)
         rt.depthwiseCyclesPerMac = rt.cyclesPerMac;
+    if (!depthwise3x3Given)
+        rt.depthwise3x3ScratchPerPatchElement = rt.depthwiseScratchPerPatchElement;
+    if (rt.convScratchPatchAlignment < 1)
+        rt.convScratchPatchAlignment = 1;
     if (rt.cyclesPerMac <= 0)
         r.problem(JsonReader::key(at, "cycles_per_mac"), "must be positive");
     if (rt.bufferAlignment < 1)

@@ -50,9 +50,13 @@ struct RuntimeProfile {
     Bytes persistentBytesPerChannel = 0;
     // Scratch buffers (live during their op only): bytes per element of the im2col patch
     // (input channels x kernel x kernel) for full and depthwise convolutions, and per input
-    // channel for pointwise convolutions.
+    // channel for pointwise convolutions. A full convolution's patch is first rounded up to a
+    // multiple of convScratchPatchAlignment elements; 3x3 depthwise convolutions have their own
+    // figure (CMSIS-NN runs them without a buffer); it defaults to the depthwise one.
     double convScratchPerPatchElement = 0;
+    Bytes convScratchPatchAlignment = 1;
     double depthwiseScratchPerPatchElement = 0;
+    double depthwise3x3ScratchPerPatchElement = 0;
     double pointwiseScratchPerInputChannel = 0;
     Bytes bufferAlignment = 16;
     std::map<std::string, std::string> sources; // field name -> where the figure comes from

@@ -13,6 +13,7 @@ private Q_SLOTS:
     void gapBeforeLaterBuffer();
     void sizesAreAligned();
     void equalSizesLaterRequestFirst();
+    void sortedByAlignedSize();
     void largestFirstIsNotOptimal();
     void randomPlansAreValid();
 };
@@ -70,6 +71,27 @@ void TestArenaPlanner::equalSizesLaterRequestFirst() {
     const std::vector<BufferRequest> requests = {{100, 0, 1}, {100, 1, 2}};
     const auto plan = planArena(requests, 1);
     QCOMPARE(plan.offsets, (std::vector<Bytes>{100, 0}));
+}
+
+// TFLM's planner receives sizes already aligned (micro_allocator.cc CreatePlan: AlignSizeUp to
+// 16) and sorts those: A (10 B) and the three 8-byte buffers all become 16 B and tie, so the
+// later request goes first: D@0, C@0 (never alive with D), B@16 (meets D), A@32 (meets C and
+// B). Sorting the requested sizes instead would place A first and need only 32 bytes
+// (A@0, D@0, C@16, B@16).
+void TestArenaPlanner::sortedByAlignedSize() {
+    const std::vector<BufferRequest> requests = {
+        {10, 2, 4}, // A
+        {8, 1, 2},  // B
+        {8, 3, 4},  // C
+        {8, 0, 1},  // D
+    };
+    const auto plan = planArena(requests, 16);
+    QCOMPARE(plan.offsets, (std::vector<Bytes>{32, 16, 0, 0}));
+    QCOMPARE(plan.peakBytes, Bytes{48});
+    // Without alignment the sizes differ and A, the largest, is placed first.
+    const auto unaligned = planArena(requests, 1);
+    QCOMPARE(unaligned.offsets, (std::vector<Bytes>{0, 10, 10, 0}));
+    QCOMPARE(unaligned.peakBytes, Bytes{18});
 }
 
 // Largest-first placement can leave a hole that a better order would avoid: TFLM's planner

@@ -23,6 +23,7 @@ private Q_SLOTS:
     void builtInBoards();
     void everyFigureHasASource();
     void jsonRoundTrip();
+    void optionalScratchFieldsDefault();
     void unknownMcuListsKnownOnes();
     void userFolderAddsAndOverrides();
     void brokenUserFileIsSkippedWithReason();
@@ -92,6 +93,23 @@ void TestMcuProfiles::jsonRoundTrip() {
         back.origin = p.origin;
         QVERIFY2(back == p, p.id.c_str());
     }
+}
+
+// Profiles written before the 3x3-depthwise and patch-alignment figures existed still read:
+// 3x3 depthwise convolutions take the depthwise figure, patches are not rounded.
+void TestMcuProfiles::optionalScratchFieldsDefault() {
+    auto j = nlohmann::json::parse(builtInText("stm32f746").toStdString());
+    auto& rt = j["runtimes"][1];
+    QCOMPARE(rt["id"].get<std::string>(), std::string("cmsis-nn"));
+    rt.erase("depthwise_3x3_scratch_per_patch_element");
+    rt.erase("conv_scratch_patch_alignment");
+    const auto p = readMcuProfile(JsonDocument::fromText(j.dump(2), "old.json"));
+    const auto* cmsis = p.runtime("cmsis-nn");
+    QVERIFY(cmsis);
+    QCOMPARE(cmsis->depthwise3x3ScratchPerPatchElement, cmsis->depthwiseScratchPerPatchElement);
+    QCOMPARE(cmsis->convScratchPatchAlignment, Bytes{1});
+    QCOMPARE(McuCatalog::builtIn().find("stm32f746").runtime("cmsis-nn")->convScratchPatchAlignment,
+             Bytes{4});
 }
 
 void TestMcuProfiles::unknownMcuListsKnownOnes() {

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include <QtTest>
@@ -8,6 +10,7 @@
 #include "common/rng.h"
 #include "cost/cost_model.h"
 #include "cost/mcu_catalog.h"
+#include "search/genetic_operators.h"
 #include "search/pareto_archive.h"
 #include "search/strategy.h"
 
@@ -90,6 +93,8 @@ private Q_SLOTS:
     void sameSeedSameSearch_data();
     void sameSeedSameSearch();
     void nsga2ImprovesOnItsFirstGeneration();
+    void paperGaGenerations_data();
+    void paperGaGenerations();
     void fixedDataGenesForHwNas();
     void stateRoundTrip();
     void unknownStrategy();
@@ -125,6 +130,106 @@ void TestStrategy::nsga2ImprovesOnItsFirstGeneration() {
     auto longer = makeStrategy(p.space(), options("nsga2", p));
     const double hv15 = runStrategy(*longer, p, 15, 3).second.hypervolume(reference);
     QVERIFY2(hv15 > hv1 * 1.05, qPrintable(QStringLiteral("%1 -> %2").arg(hv1).arg(hv15)));
+}
+
+void TestStrategy::paperGaGenerations_data() {
+    QTest::addColumn<int>("population");
+    QTest::addColumn<int>("crossovers");
+    QTest::addRow("10") << 10 << 1; // the paper: 5 winners, 4 mutants and 1 crossover child
+    QTest::addRow("20") << 20 << 2;
+}
+
+// The paper's GA over 12 generations on the synthetic problem: after the first generation each
+// asks for population / 2 children - mutants of the winners in turn (each differs from its
+// parent in exactly one gene group), then the crossover children (every gene from a winner,
+// some mixing two winners, which no single mutation does); the winners are unchanged members of
+// the previous winners and the new children, the pool's fittest among them, so the best fitness
+// never decreases; and it rises over the generations.
+void TestStrategy::paperGaGenerations() {
+    QFETCH(int, population);
+    QFETCH(int, crossovers);
+    Problem p;
+    auto o = options("paper-ga", p);
+    o.population = population;
+    auto s = makeStrategy(p.space(), o);
+    auto fitness = [&](const nlohmann::json& m) {
+        return paperFitness(m["accuracy"], m["precision"], m["recall"], m["ram"], o.ramBudget,
+                            m["flash"], o.flashBudget);
+    };
+    auto fittest = [&](const nlohmann::json& members) {
+        double f = -1e300;
+        for (const auto& m : members)
+            f = std::max(f, fitness(m));
+        return f;
+    };
+    auto groups = [](const Candidate& a, const Candidate& b) {
+        return int(!(a.data == b.data)) + int(a.arch.depths != b.arch.depths) +
+               int(a.arch.width != b.arch.width);
+    };
+    std::map<std::string, Candidate> byKey; // every candidate asked, by its JSON
+    Rng rng(8);
+    nlohmann::json winners = nlohmann::json::array();
+    std::vector<double> best;
+    int mixed = 0;
+    for (int g = 0; g < 12; ++g) {
+        const auto asked = s->ask(rng);
+        std::vector<Candidate> parents;
+        for (const auto& w : winners)
+            parents.push_back(byKey.at(w["candidate"].dump()));
+        if (g == 0) {
+            QCOMPARE(static_cast<int>(asked.size()), population);
+        } else {
+            QCOMPARE(static_cast<int>(parents.size()), population / 2);
+            QCOMPARE(static_cast<int>(asked.size()), population / 2);
+            const int mutants = population / 2 - crossovers;
+            for (int i = 0; i < mutants; ++i)
+                QCOMPARE(groups(asked[i], parents[i % parents.size()]), 1);
+            for (int i = mutants; i < static_cast<int>(asked.size()); ++i) {
+                const auto& c = asked[i];
+                for (std::size_t st = 0; st < c.arch.depths.size(); ++st)
+                    QVERIFY(std::any_of(parents.begin(), parents.end(), [&](const Candidate& w) {
+                        return w.arch.depths[st] == c.arch.depths[st];
+                    }));
+                QVERIFY(std::any_of(parents.begin(), parents.end(), [&](const Candidate& w) {
+                    return w.arch.width == c.arch.width;
+                }));
+                mixed += std::all_of(parents.begin(), parents.end(),
+                                     [&](const Candidate& w) { return groups(c, w) > 1; });
+            }
+        }
+        // The pool the tournaments choose from: the winners and the scored children, in the
+        // form the strategy's state stores them.
+        nlohmann::json pool = winners;
+        std::vector<ScoredCandidate> scored;
+        for (const auto& c : asked) {
+            scored.push_back(p.score(c));
+            const auto& sc = scored.back();
+            const nlohmann::json key = c;
+            byKey[key.dump()] = c;
+            pool.push_back({{"candidate", key},
+                            {"accuracy", sc.accuracy},
+                            {"precision", sc.precision},
+                            {"recall", sc.recall},
+                            {"ram", sc.ramBytes},
+                            {"flash", sc.flashBytes}});
+        }
+        s->tell(scored);
+        winners = s->state()["winners"];
+        QCOMPARE(static_cast<int>(winners.size()), population / 2);
+        for (const auto& w : winners) // unchanged members of the pool
+            QVERIFY(std::any_of(pool.begin(), pool.end(), [&](const nlohmann::json& m) {
+                return m["candidate"] == w["candidate"] && m["accuracy"] == w["accuracy"] &&
+                       m["ram"] == w["ram"] && m["flash"] == w["flash"];
+            }));
+        best.push_back(fittest(winners));
+        QCOMPARE(best.back(), fittest(pool)); // elitism: the pool's best always survives
+        if (g > 0)
+            QVERIFY2(best[g] >= best[g - 1],
+                     qPrintable(QStringLiteral("%1 -> %2").arg(best[g - 1]).arg(best[g])));
+    }
+    QVERIFY(mixed > 0);
+    QVERIFY2(best.back() > best.front(),
+             qPrintable(QStringLiteral("%1 -> %2").arg(best.front()).arg(best.back())));
 }
 
 void TestStrategy::fixedDataGenesForHwNas() {
