@@ -3,11 +3,21 @@
 #include <algorithm>
 #include <utility>
 
+#include <sched.h>
+
 namespace dnas {
+
+int usableCpus() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        return std::max(1, CPU_COUNT(&set));
+    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 ThreadPool::ThreadPool(int threads) {
     if (threads <= 0)
-        threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        threads = usableCpus();
     for (int i = 1; i < threads; ++i)
         workers_.emplace_back([this] { workerLoop(); });
 }

@@ -10,12 +10,16 @@
 
 namespace dnas {
 
+// CPUs this process may run on (its affinity mask: taskset, cgroups cpusets), at least 1;
+// std::thread::hardware_concurrency() counts every CPU of the machine instead.
+int usableCpus();
+
 // A fixed set of worker threads for data-parallel loops (image decoding and resizing).
 // parallelFor() blocks the caller, which works too; calls from several threads are
 // serialised. Not for long-running tasks: the engine's search owns its own thread.
 class ThreadPool {
 public:
-    // `threads` <= 0: one per hardware thread. The calling thread counts as one of them.
+    // `threads` <= 0: one per usable CPU (usableCpus()). The calling thread counts as one.
     explicit ThreadPool(int threads = 0);
     ~ThreadPool();
     ThreadPool(const ThreadPool&) = delete;

@@ -1,5 +1,7 @@
 #include "common/torch_info.h"
 
+#include "common/thread_pool.h"
+
 #include <algorithm>
 #include <thread>
 
@@ -17,7 +19,7 @@ int torchThreads() {
 
 void setTorchThreads(int threads) {
     if (threads <= 0)
-        threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        threads = usableCpus();
     at::set_num_threads(threads);
 }
 

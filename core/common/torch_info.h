@@ -9,7 +9,7 @@ namespace dnas {
 std::string libtorchVersion();
 // Threads LibTorch's intra-op pool uses.
 int torchThreads();
-// Sets LibTorch's intra-op threads; <= 0 means one per hardware thread (LibTorch's own
+// Sets LibTorch's intra-op threads; <= 0 means one per usable CPU (usableCpus(); LibTorch's own
 // default counts physical cores only, which leaves half of a 2-vCPU machine idle).
 void setTorchThreads(int threads);
 
