@@ -2,13 +2,13 @@
 
 #include <chrono>
 #include <ctime>
-#include <stdexcept>
 
 #include <sqlite3.h>
 
 #include "common/error.h"
 #include "common/json_document.h"
 #include "common/json_reader.h"
+#include "store/sqlite_statement.h"
 
 namespace dnas {
 namespace {
@@ -43,48 +43,6 @@ std::string nowUtc() {
     return buf;
 }
 
-// A prepared statement that finalises itself; bind() by 1-based position.
-class Statement {
-public:
-    Statement(sqlite3* db, const char* sql)
-        : db_(db) {
-        if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
-            throw std::runtime_error(std::string("run store: ") + sqlite3_errmsg(db));
-    }
-    ~Statement() { sqlite3_finalize(stmt_); }
-    Statement& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(stmt_, i, v)); }
-    Statement& bind(int i, double v) { return check(sqlite3_bind_double(stmt_, i, v)); }
-    Statement& bind(int i, const std::string& v) {
-        return check(
-            sqlite3_bind_text(stmt_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-    }
-    bool step() {
-        const int rc = sqlite3_step(stmt_);
-        if (rc == SQLITE_ROW)
-            return true;
-        if (rc == SQLITE_DONE)
-            return false;
-        throw std::runtime_error(
-            std::string("run store: ") + sqlite3_errmsg(db_) +
-            (rc == SQLITE_FULL ? " (disk full: the evaluations committed so far are kept)" : ""));
-    }
-    std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
-    double real(int col) const { return sqlite3_column_double(stmt_, col); }
-    std::string text(int col) const {
-        const auto* p = sqlite3_column_text(stmt_, col);
-        return p ? reinterpret_cast<const char*>(p) : "";
-    }
-
-private:
-    Statement& check(int rc) {
-        if (rc != SQLITE_OK)
-            throw std::runtime_error(std::string("run store: ") + sqlite3_errmsg(db_));
-        return *this;
-    }
-    sqlite3* db_;
-    sqlite3_stmt* stmt_ = nullptr;
-};
-
 } // namespace
 
 RunStore::RunStore(sqlite3* db, std::filesystem::path path)
@@ -96,12 +54,7 @@ RunStore::~RunStore() {
 }
 
 void RunStore::exec(const std::string& sql) {
-    char* message = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-        const std::string text = message ? message : "unknown error";
-        sqlite3_free(message);
-        throw std::runtime_error("run store: " + text);
-    }
+    sqliteExec(db_, sql);
 }
 
 std::unique_ptr<RunStore> RunStore::open(const std::filesystem::path& path) {
@@ -121,14 +74,14 @@ std::unique_ptr<RunStore> RunStore::open(const std::filesystem::path& path) {
         store->exec("BEGIN IMMEDIATE");
         try {
             { // statements end before COMMIT
-                Statement tables(
+                SqliteStatement tables(
                     db,
                     "SELECT COUNT(*), SUM(name = 'meta') FROM sqlite_master WHERE type = 'table'");
                 tables.step();
                 const auto tableCount = tables.integer(0);
                 bool ours = false;
                 if (tables.integer(1) > 0) {
-                    Statement kind(db, "SELECT value FROM meta WHERE key = 'kind'");
+                    SqliteStatement kind(db, "SELECT value FROM meta WHERE key = 'kind'");
                     ours = kind.step() && kind.text(0) == "dnas-studio-run-store";
                 }
                 if (tableCount > 0 && !ours)
@@ -139,7 +92,7 @@ std::unique_ptr<RunStore> RunStore::open(const std::filesystem::path& path) {
                           "a SQLite database of another program, not a DNAS Studio run store; "
                           "it was left unchanged"}});
                 store->exec(kSchema);
-                Statement read(db, "SELECT value FROM meta WHERE key = 'schema_version'");
+                SqliteStatement read(db, "SELECT value FROM meta WHERE key = 'schema_version'");
                 if (read.step()) {
                     const auto version = std::stoi(read.text(0));
                     if (version > kSchemaVersion)
@@ -150,8 +103,9 @@ std::unique_ptr<RunStore> RunStore::open(const std::filesystem::path& path) {
                                                " is newer than this program understands (" +
                                                std::to_string(kSchemaVersion) + ")"}});
                 } else {
-                    Statement write(db, "INSERT INTO meta(key, value) VALUES('schema_version', ?), "
-                                        "('kind', 'dnas-studio-run-store')");
+                    SqliteStatement write(
+                        db, "INSERT INTO meta(key, value) VALUES('schema_version', ?), "
+                            "('kind', 'dnas-studio-run-store')");
                     write.bind(1, std::to_string(kSchemaVersion)).step();
                 }
             }
@@ -173,14 +127,14 @@ std::unique_ptr<RunStore> RunStore::open(const std::filesystem::path& path) {
 }
 
 std::string RunStore::journalMode() {
-    Statement s(db_, "PRAGMA journal_mode");
+    SqliteStatement s(db_, "PRAGMA journal_mode");
     return s.step() ? s.text(0) : "";
 }
 
 std::int64_t RunStore::createRun(const nlohmann::json& config, std::uint64_t seed,
                                  const std::string& supernetFingerprint) {
-    Statement s(db_, "INSERT INTO runs(created, status, seed, supernet_fingerprint, config) "
-                     "VALUES(?, 'running', ?, ?, ?)");
+    SqliteStatement s(db_, "INSERT INTO runs(created, status, seed, supernet_fingerprint, config) "
+                           "VALUES(?, 'running', ?, ?, ?)");
     s.bind(1, nowUtc())
         .bind(2, static_cast<std::int64_t>(seed))
         .bind(3, supernetFingerprint)
@@ -190,21 +144,22 @@ std::int64_t RunStore::createRun(const nlohmann::json& config, std::uint64_t see
 }
 
 void RunStore::setStatus(std::int64_t runId, const std::string& status) {
-    Statement s(db_, "UPDATE runs SET status = ? WHERE id = ?");
+    SqliteStatement s(db_, "UPDATE runs SET status = ? WHERE id = ?");
     s.bind(1, status).bind(2, runId).step();
 }
 
 void RunStore::updateConfig(std::int64_t runId, const nlohmann::json& config) {
-    Statement s(db_, "UPDATE runs SET config = ? WHERE id = ?");
+    SqliteStatement s(db_, "UPDATE runs SET config = ? WHERE id = ?");
     s.bind(1, config.dump()).bind(2, runId).step();
 }
 
 std::int64_t RunStore::addCandidate(CandidateRecord r) {
-    Statement s(db_, "INSERT INTO candidates(run_id, mode, sequence, generation, genome, "
-                     "resolution, colour, evaluated, "
-                     "accuracy, metrics, macs, params, peak_sram_bytes, flash_bytes, latency_ms, "
-                     "energy_mj, feasible, "
-                     "eval_seconds) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SqliteStatement s(db_,
+                      "INSERT INTO candidates(run_id, mode, sequence, generation, genome, "
+                      "resolution, colour, evaluated, "
+                      "accuracy, metrics, macs, params, peak_sram_bytes, flash_bytes, latency_ms, "
+                      "energy_mj, feasible, "
+                      "eval_seconds) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     const nlohmann::json genome = r.candidate;
     s.bind(1, r.runId)
         .bind(2, r.mode)
@@ -229,19 +184,20 @@ std::int64_t RunStore::addCandidate(CandidateRecord r) {
 
 void RunStore::recordHypervolume(std::int64_t runId, const std::string& mode,
                                  std::int64_t evaluations, double value) {
-    Statement s(db_,
-                "INSERT INTO hypervolume(run_id, mode, evaluations, value) VALUES(?, ?, ?, ?)");
+    SqliteStatement s(
+        db_, "INSERT INTO hypervolume(run_id, mode, evaluations, value) VALUES(?, ?, ?, ?)");
     s.bind(1, runId).bind(2, mode).bind(3, evaluations).bind(4, value).step();
 }
 
 void RunStore::saveState(std::int64_t runId, const nlohmann::json& state) {
-    Statement s(db_, "INSERT INTO state(run_id, json) VALUES(?, ?) ON CONFLICT(run_id) DO UPDATE "
-                     "SET json = excluded.json");
+    SqliteStatement s(db_,
+                      "INSERT INTO state(run_id, json) VALUES(?, ?) ON CONFLICT(run_id) DO UPDATE "
+                      "SET json = excluded.json");
     s.bind(1, runId).bind(2, state.dump()).step();
 }
 
 std::optional<nlohmann::json> RunStore::loadState(std::int64_t runId) {
-    Statement s(db_, "SELECT json FROM state WHERE run_id = ?");
+    SqliteStatement s(db_, "SELECT json FROM state WHERE run_id = ?");
     s.bind(1, runId);
     if (!s.step())
         return std::nullopt;
@@ -249,10 +205,10 @@ std::optional<nlohmann::json> RunStore::loadState(std::int64_t runId) {
 }
 
 std::vector<RunInfo> RunStore::runs() {
-    Statement s(db_,
-                "SELECT r.id, r.created, r.status, r.seed, r.supernet_fingerprint, r.config, "
-                "(SELECT COUNT(*) FROM candidates c WHERE c.run_id = r.id AND c.evaluated = 1) "
-                "FROM runs r ORDER BY r.id");
+    SqliteStatement s(
+        db_, "SELECT r.id, r.created, r.status, r.seed, r.supernet_fingerprint, r.config, "
+             "(SELECT COUNT(*) FROM candidates c WHERE c.run_id = r.id AND c.evaluated = 1) "
+             "FROM runs r ORDER BY r.id");
     std::vector<RunInfo> out;
     while (s.step())
         out.push_back({s.integer(0), s.text(1), s.text(2), s.integer(6),
@@ -271,11 +227,12 @@ RunInfo RunStore::run(std::int64_t runId) {
 }
 
 std::vector<CandidateRecord> RunStore::candidates(std::int64_t runId) {
-    Statement s(db_, "SELECT id, run_id, mode, sequence, generation, genome, evaluated, accuracy, "
-                     "metrics, macs, params, "
-                     "peak_sram_bytes, flash_bytes, latency_ms, energy_mj, feasible, eval_seconds "
-                     "FROM candidates "
-                     "WHERE run_id = ? ORDER BY id");
+    SqliteStatement s(db_,
+                      "SELECT id, run_id, mode, sequence, generation, genome, evaluated, accuracy, "
+                      "metrics, macs, params, "
+                      "peak_sram_bytes, flash_bytes, latency_ms, energy_mj, feasible, eval_seconds "
+                      "FROM candidates "
+                      "WHERE run_id = ? ORDER BY id");
     s.bind(1, runId);
     std::vector<CandidateRecord> out;
     while (s.step()) {
@@ -309,7 +266,7 @@ std::vector<CandidateRecord> RunStore::candidates(std::int64_t runId) {
 
 std::vector<std::pair<std::int64_t, double>> RunStore::hypervolumes(std::int64_t runId,
                                                                     const std::string& mode) {
-    Statement s(
+    SqliteStatement s(
         db_,
         "SELECT evaluations, value FROM hypervolume WHERE run_id = ? AND mode = ? ORDER BY rowid");
     s.bind(1, runId).bind(2, mode);
