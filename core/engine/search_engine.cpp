@@ -25,6 +25,9 @@ using Clock = std::chrono::steady_clock;
 // is stopped: its reachable space is exhausted.
 constexpr int kMaxStaleGenerations = 25;
 
+// An archive member whose candidate row is not committed yet (store ids start at 1).
+constexpr std::int64_t kUncommitted = 0;
+
 // Costs and normalised objectives of candidates under the run's current budgets.
 class Scoring {
 public:
@@ -447,6 +450,7 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
                         rec.sequence = m.sequence++;
                         rec.generation = m.generation;
                         rec.candidate = candidate;
+                        rec.key = keys[p];
                         rec.macs = report.macs;
                         rec.params = report.params;
                         rec.peakSramBytes = report.peakSramBytes;
@@ -468,13 +472,17 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
                             ++m.evaluations;
                         }
                         s.score = scoring.point(report, rec.accuracy);
-                        rec.id = in.store->addCandidate(rec);
                         bool onFront = false;
                         if (rec.evaluated) {
-                            onFront = m.archive.insert(rec.id, s.score.objectives);
+                            // The point joins the archive before its row has an id, so that
+                            // the candidate and the hypervolume after it commit together.
+                            onFront = m.archive.insert(kUncommitted, s.score.objectives);
                             const double hv = m.archive.hypervolume(reference);
-                            in.store->recordHypervolume(runId, m.name, m.evaluations, hv);
+                            rec.id = in.store->addEvaluation(rec, m.evaluations, hv);
+                            m.archive.relabel(kUncommitted, rec.id);
                             observer.hypervolume(m.name, m.evaluations, hv);
+                        } else {
+                            rec.id = in.store->addCandidate(rec);
                         }
                         observer.candidateEvaluated(rec, onFront);
                         remember(space, m, std::move(rec));

@@ -1,21 +1,20 @@
 #include "store/run_store.h"
 
-#include <chrono>
-#include <ctime>
-
 #include <sqlite3.h>
 
 #include "common/error.h"
 #include "common/json_document.h"
 #include "common/json_reader.h"
+#include "common/utc_time.h"
 #include "store/sqlite_statement.h"
 
 namespace dnas {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// Version 2 added candidates.canonical_key and its unique index.
+constexpr int kSchemaVersion = 2;
 
-const char* kSchema = R"sql(
+const char* kTables = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs(
     id INTEGER PRIMARY KEY, created TEXT NOT NULL, status TEXT NOT NULL, seed INTEGER NOT NULL,
@@ -26,21 +25,65 @@ CREATE TABLE IF NOT EXISTS candidates(
     resolution INTEGER NOT NULL, colour TEXT NOT NULL, evaluated INTEGER NOT NULL,
     accuracy REAL, metrics TEXT NOT NULL, macs INTEGER NOT NULL, params INTEGER NOT NULL,
     peak_sram_bytes INTEGER NOT NULL, flash_bytes INTEGER NOT NULL, latency_ms REAL NOT NULL,
-    energy_mj REAL NOT NULL, feasible INTEGER NOT NULL, eval_seconds REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS candidates_run ON candidates(run_id, mode, sequence);
+    energy_mj REAL NOT NULL, feasible INTEGER NOT NULL, eval_seconds REAL NOT NULL,
+    canonical_key TEXT);
 CREATE TABLE IF NOT EXISTS hypervolume(
     run_id INTEGER NOT NULL REFERENCES runs(id), mode TEXT NOT NULL, evaluations INTEGER NOT NULL,
     value REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS state(run_id INTEGER PRIMARY KEY REFERENCES runs(id), json TEXT NOT NULL);
 )sql";
 
-std::string nowUtc() {
-    const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
+// After the tables (and a version-1 store's migration). A candidate is evaluated at most
+// once per run and mode; screened-out rows are exempt (one screened out under old budgets is
+// evaluated as a new record once it fits), and version-1 rows have a NULL key, which UNIQUE
+// treats as distinct.
+const char* kIndexes = R"sql(
+CREATE INDEX IF NOT EXISTS candidates_run ON candidates(run_id, mode, sequence);
+CREATE UNIQUE INDEX IF NOT EXISTS candidates_evaluated_once
+    ON candidates(run_id, mode, canonical_key) WHERE evaluated = 1;
+)sql";
+
+// The first column of the first row of `sql` as text; empty when there is no row.
+std::string scalar(sqlite3* db, const char* sql) {
+    SqliteStatement s(db, sql);
+    return s.step() ? s.text(0) : "";
+}
+
+// Checks that `db` is empty or our store, then creates or migrates its schema; the caller
+// runs it in one write transaction, so that a second process opening the same file meanwhile
+// never sees a half-made store. Another program's database is left alone (journal mode too).
+
+void prepareSchema(sqlite3* db, const std::string& path) {
+    const bool empty = scalar(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'") == "0";
+    const bool ours =
+        scalar(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'") !=
+            "0" &&
+        scalar(db, "SELECT value FROM meta WHERE key = 'kind'") == "dnas-studio-run-store";
+    if (!empty && !ours)
+        throw InputError({{path,
+                           0,
+                           {},
+                           "a SQLite database of another program, not a DNAS Studio run store; "
+                           "it was left unchanged"}});
+    sqliteExec(db, kTables);
+    const auto stored = scalar(db, "SELECT value FROM meta WHERE key = 'schema_version'");
+    const int version = stored.empty() ? kSchemaVersion : std::stoi(stored);
+    if (version > kSchemaVersion)
+        throw InputError({{path,
+                           0,
+                           {},
+                           "run store schema version " + std::to_string(version) +
+                               " is newer than this program understands (" +
+                               std::to_string(kSchemaVersion) + ")"}});
+    if (version < 2)
+        sqliteExec(db, "ALTER TABLE candidates ADD COLUMN canonical_key TEXT");
+    sqliteExec(db, kIndexes);
+    if (stored.empty() || version < kSchemaVersion) {
+        SqliteStatement write(db, "INSERT INTO meta(key, value) VALUES('schema_version', ?), "
+                                  "('kind', 'dnas-studio-run-store') ON CONFLICT(key) DO UPDATE "
+                                  "SET value = excluded.value");
+        write.bind(1, std::to_string(kSchemaVersion)).step();
+    }
 }
 
 } // namespace
@@ -68,52 +111,7 @@ std::unique_ptr<RunStore> RunStore::open(const std::filesystem::path& path) {
     std::unique_ptr<RunStore> store(new RunStore(db, path));
     sqlite3_busy_timeout(db, 5000);
     try {
-        // One write transaction checks and creates, so that a second process opening the
-        // same file meanwhile never sees a half-made store. Another program's database is
-        // left alone (journal mode included): only an empty file or our own store is used.
-        store->exec("BEGIN IMMEDIATE");
-        try {
-            { // statements end before COMMIT
-                SqliteStatement tables(
-                    db,
-                    "SELECT COUNT(*), SUM(name = 'meta') FROM sqlite_master WHERE type = 'table'");
-                tables.step();
-                const auto tableCount = tables.integer(0);
-                bool ours = false;
-                if (tables.integer(1) > 0) {
-                    SqliteStatement kind(db, "SELECT value FROM meta WHERE key = 'kind'");
-                    ours = kind.step() && kind.text(0) == "dnas-studio-run-store";
-                }
-                if (tableCount > 0 && !ours)
-                    throw InputError(
-                        {{path.string(),
-                          0,
-                          {},
-                          "a SQLite database of another program, not a DNAS Studio run store; "
-                          "it was left unchanged"}});
-                store->exec(kSchema);
-                SqliteStatement read(db, "SELECT value FROM meta WHERE key = 'schema_version'");
-                if (read.step()) {
-                    const auto version = std::stoi(read.text(0));
-                    if (version > kSchemaVersion)
-                        throw InputError({{path.string(),
-                                           0,
-                                           {},
-                                           "run store schema version " + std::to_string(version) +
-                                               " is newer than this program understands (" +
-                                               std::to_string(kSchemaVersion) + ")"}});
-                } else {
-                    SqliteStatement write(
-                        db, "INSERT INTO meta(key, value) VALUES('schema_version', ?), "
-                            "('kind', 'dnas-studio-run-store')");
-                    write.bind(1, std::to_string(kSchemaVersion)).step();
-                }
-            }
-            store->exec("COMMIT");
-        } catch (...) {
-            sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-            throw;
-        }
+        sqliteTransaction(db, [&] { prepareSchema(db, path.string()); });
         store->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
     } catch (const std::runtime_error& e) {
         if (dynamic_cast<const InputError*>(&e))
@@ -127,15 +125,18 @@ std::unique_ptr<RunStore> RunStore::open(const std::filesystem::path& path) {
 }
 
 std::string RunStore::journalMode() {
-    SqliteStatement s(db_, "PRAGMA journal_mode");
-    return s.step() ? s.text(0) : "";
+    return scalar(db_, "PRAGMA journal_mode");
+}
+
+int RunStore::synchronous() {
+    return std::stoi(scalar(db_, "PRAGMA synchronous"));
 }
 
 std::int64_t RunStore::createRun(const nlohmann::json& config, std::uint64_t seed,
                                  const std::string& supernetFingerprint) {
     SqliteStatement s(db_, "INSERT INTO runs(created, status, seed, supernet_fingerprint, config) "
                            "VALUES(?, 'running', ?, ?, ?)");
-    s.bind(1, nowUtc())
+    s.bind(1, utcNow())
         .bind(2, static_cast<std::int64_t>(seed))
         .bind(3, supernetFingerprint)
         .bind(4, config.dump());
@@ -153,13 +154,26 @@ void RunStore::updateConfig(std::int64_t runId, const nlohmann::json& config) {
     s.bind(1, config.dump()).bind(2, runId).step();
 }
 
-std::int64_t RunStore::addCandidate(CandidateRecord r) {
-    SqliteStatement s(db_,
-                      "INSERT INTO candidates(run_id, mode, sequence, generation, genome, "
-                      "resolution, colour, evaluated, "
-                      "accuracy, metrics, macs, params, peak_sram_bytes, flash_bytes, latency_ms, "
-                      "energy_mj, feasible, "
-                      "eval_seconds) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+std::int64_t RunStore::addCandidate(const CandidateRecord& record) {
+    return insertCandidate(record); // autocommit: durable as soon as this returns
+}
+
+std::int64_t RunStore::addEvaluation(const CandidateRecord& record, std::int64_t evaluations,
+                                     double hypervolume) {
+    std::int64_t id = 0;
+    sqliteTransaction(db_, [&] {
+        id = insertCandidate(record);
+        insertHypervolume(record.runId, record.mode, evaluations, hypervolume);
+    });
+    return id;
+}
+
+std::int64_t RunStore::insertCandidate(const CandidateRecord& r) {
+    SqliteStatement s(db_, "INSERT INTO candidates(run_id, mode, sequence, generation, genome, "
+                           "resolution, colour, evaluated, accuracy, metrics, macs, params, "
+                           "peak_sram_bytes, flash_bytes, latency_ms, energy_mj, feasible, "
+                           "eval_seconds, canonical_key) "
+                           "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     const nlohmann::json genome = r.candidate;
     s.bind(1, r.runId)
         .bind(2, r.mode)
@@ -177,12 +191,25 @@ std::int64_t RunStore::addCandidate(CandidateRecord r) {
         .bind(14, r.flashBytes)
         .bind(15, r.latencyMs)
         .bind(16, r.energyMj);
-    s.bind(17, std::int64_t{r.feasible}).bind(18, r.evalSeconds);
-    s.step(); // autocommit: durable as soon as this returns
+    s.bind(17, std::int64_t{r.feasible}).bind(18, r.evalSeconds).bindTextOrNull(19, r.key);
+    try {
+        s.step();
+    } catch (const SqliteError& e) {
+        if (e.code() != SQLITE_CONSTRAINT_UNIQUE)
+            throw;
+        throw std::runtime_error("run store: run " + std::to_string(r.runId) + " (" + r.mode +
+                                 ") already has an evaluation of candidate " + r.key +
+                                 "; the duplicate was refused and nothing of it was stored");
+    }
     return sqlite3_last_insert_rowid(db_);
 }
 
 void RunStore::recordHypervolume(std::int64_t runId, const std::string& mode,
+                                 std::int64_t evaluations, double value) {
+    insertHypervolume(runId, mode, evaluations, value);
+}
+
+void RunStore::insertHypervolume(std::int64_t runId, const std::string& mode,
                                  std::int64_t evaluations, double value) {
     SqliteStatement s(
         db_, "INSERT INTO hypervolume(run_id, mode, evaluations, value) VALUES(?, ?, ?, ?)");
@@ -190,9 +217,8 @@ void RunStore::recordHypervolume(std::int64_t runId, const std::string& mode,
 }
 
 void RunStore::saveState(std::int64_t runId, const nlohmann::json& state) {
-    SqliteStatement s(db_,
-                      "INSERT INTO state(run_id, json) VALUES(?, ?) ON CONFLICT(run_id) DO UPDATE "
-                      "SET json = excluded.json");
+    SqliteStatement s(db_, "INSERT INTO state(run_id, json) VALUES(?, ?) ON CONFLICT(run_id) DO "
+                           "UPDATE SET json = excluded.json");
     s.bind(1, runId).bind(2, state.dump()).step();
 }
 
@@ -227,12 +253,12 @@ RunInfo RunStore::run(std::int64_t runId) {
 }
 
 std::vector<CandidateRecord> RunStore::candidates(std::int64_t runId) {
-    SqliteStatement s(db_,
-                      "SELECT id, run_id, mode, sequence, generation, genome, evaluated, accuracy, "
-                      "metrics, macs, params, "
-                      "peak_sram_bytes, flash_bytes, latency_ms, energy_mj, feasible, eval_seconds "
-                      "FROM candidates "
-                      "WHERE run_id = ? ORDER BY id");
+    SqliteStatement s(
+        db_, "SELECT id, run_id, mode, sequence, generation, genome, evaluated, accuracy, "
+             "metrics, macs, params, "
+             "peak_sram_bytes, flash_bytes, latency_ms, energy_mj, feasible, eval_seconds, "
+             "canonical_key FROM candidates "
+             "WHERE run_id = ? ORDER BY id");
     s.bind(1, runId);
     std::vector<CandidateRecord> out;
     while (s.step()) {
@@ -259,6 +285,7 @@ std::vector<CandidateRecord> RunStore::candidates(std::int64_t runId) {
         r.energyMj = s.real(14);
         r.feasible = s.integer(15) != 0;
         r.evalSeconds = s.real(16);
+        r.key = s.text(17);
         out.push_back(std::move(r));
     }
     return out;

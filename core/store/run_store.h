@@ -35,6 +35,9 @@ struct CandidateRecord {
     std::int64_t sequence = 0;
     int generation = 0;
     Candidate candidate;
+    // The candidate's canonical form (JSON of SearchSpace::canonical): a run's evaluated rows
+    // of a mode never share one. Empty (NULL in the store): unknown, rows of schema version 1.
+    std::string key;
     bool evaluated = false; // false: over budget, never evaluated
     double accuracy = 0;
     nlohmann::json metrics = nlohmann::json::object();
@@ -48,9 +51,9 @@ struct CandidateRecord {
     double evalSeconds = 0;
 };
 
-// The search's run store: a SQLite file in WAL mode where every candidate is committed as it
-// arrives, so a killed process loses no committed evaluation and old runs can be reopened,
-// listed and exported. One connection per instance; not shared between threads.
+// The search's run store: a SQLite file in WAL mode (synchronous FULL) where every candidate is
+// committed as it arrives, so a killed process loses no committed evaluation and old runs can
+// be reopened, listed and exported. One connection per instance; not shared between threads.
 class RunStore {
 public:
     // Opens or creates the store. Throws InputError naming the file when it is not a SQLite
@@ -65,7 +68,13 @@ public:
     void setStatus(std::int64_t runId, const std::string& status);
     // Replaces the run's stored configuration (budgets changed during the run).
     void updateConfig(std::int64_t runId, const nlohmann::json& config);
-    std::int64_t addCandidate(CandidateRecord record);
+    // Commits one candidate. Throws std::runtime_error, writing nothing, for an evaluated
+    // record whose key the run already has evaluated in that mode.
+    std::int64_t addCandidate(const CandidateRecord& record);
+    // Commits an evaluated candidate and the mode's hypervolume after it (`evaluations` done)
+    // in one transaction: both are stored, or (it threw) neither.
+    std::int64_t addEvaluation(const CandidateRecord& record, std::int64_t evaluations,
+                               double hypervolume);
     void recordHypervolume(std::int64_t runId, const std::string& mode, std::int64_t evaluations,
                            double value);
     // The strategy's state (population, RNG position) for --resume.
@@ -80,11 +89,15 @@ public:
     void exportCsv(std::int64_t runId, std::ostream& out);
 
     std::string journalMode();
+    int synchronous(); // PRAGMA synchronous of this connection: 2 (FULL), every commit synced
     const std::filesystem::path& path() const { return path_; }
 
 private:
     RunStore(sqlite3* db, std::filesystem::path path);
     void exec(const std::string& sql);
+    std::int64_t insertCandidate(const CandidateRecord& record);
+    void insertHypervolume(std::int64_t runId, const std::string& mode, std::int64_t evaluations,
+                           double value);
 
     sqlite3* db_;
     std::filesystem::path path_;

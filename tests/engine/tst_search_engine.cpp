@@ -143,7 +143,13 @@ void TestSearchEngine::dnasRunFillsTheStore() {
     QCOMPARE(store->runs()[0].status, std::string("finished"));
     const auto hv = store->hypervolumes(store->runs()[0].id, "dnas");
     QCOMPARE(hv.size(), std::size_t{10});
+    // Every evaluation, the last included, has its point.
+    for (std::size_t i = 0; i < hv.size(); ++i)
+        QCOMPARE(hv[i].first, static_cast<std::int64_t>(i + 1));
     QVERIFY(hv.back().second >= hv.front().second); // the archive only grows
+    // Every row carries its candidate's canonical key.
+    for (const auto& r : records)
+        QCOMPARE(r.key, nlohmann::json(supernet_->space().canonical(r.candidate)).dump());
 }
 
 void TestSearchEngine::compareGivesEqualBudgetsAndFixedHwNasData() {
