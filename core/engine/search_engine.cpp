@@ -254,6 +254,10 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
             throw InputError("--resume", "run " + std::to_string(runId) +
                                              " was searched with another setup: " + text);
         }
+        // One process at a time continues a run; a killed holder's lease is taken over.
+        if (const auto previous = in.store->holdRun(runId))
+            observer.log("taking over run " + std::to_string(runId) + " from " +
+                         previous->description() + ", which is no longer running");
         savedState = in.store->loadState(runId).value_or(nlohmann::json::object());
         for (auto& r : in.store->candidates(runId)) {
             for (auto& m : modes) {
@@ -277,7 +281,6 @@ std::int64_t SearchEngine::run(const SearchConfig& config, SearchInputs& in,
             m.strategy->adoptBudgets(static_cast<double>(config.budgets.sramBytes),
                                      static_cast<double>(config.budgets.flashBytes), rescore);
         }
-        in.store->setStatus(runId, "running");
         in.store->updateConfig(runId, storedConfig); // new stop conditions, if any
         observer.log("resuming run " + std::to_string(runId));
     } else {

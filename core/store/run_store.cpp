@@ -6,12 +6,13 @@
 #include "common/json_document.h"
 #include "common/json_reader.h"
 #include "common/utc_time.h"
+#include "store/run_lease.h"
 #include "store/sqlite_statement.h"
 
 namespace dnas {
 namespace {
 
-// Version 2 added candidates.canonical_key and its unique index.
+// Version 2 added candidates.canonical_key with its unique index, and the leases table.
 constexpr int kSchemaVersion = 2;
 
 const char* kTables = R"sql(
@@ -31,6 +32,10 @@ CREATE TABLE IF NOT EXISTS hypervolume(
     run_id INTEGER NOT NULL REFERENCES runs(id), mode TEXT NOT NULL, evaluations INTEGER NOT NULL,
     value REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS state(run_id INTEGER PRIMARY KEY REFERENCES runs(id), json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS leases(
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id), token TEXT NOT NULL, pid INTEGER NOT NULL,
+    host TEXT NOT NULL, machine TEXT NOT NULL, start_ticks INTEGER NOT NULL, since TEXT NOT NULL,
+    expires_at INTEGER NOT NULL);
 )sql";
 
 // After the tables (and a version-1 store's migration). A candidate is evaluated at most
@@ -93,6 +98,14 @@ RunStore::RunStore(sqlite3* db, std::filesystem::path path)
     , path_(std::move(path)) {}
 
 RunStore::~RunStore() {
+    for (const auto& [runId, lease] : leases_) {
+        try {
+            sqliteTransaction(db_, [&] { RunLease::release(db_, runId, lease->token()); });
+        } catch (const std::exception&) {
+            // The lease expires, or its pid is gone when this process ends.
+        }
+    }
+    leases_.clear();
     sqlite3_close(db_);
 }
 
@@ -132,36 +145,88 @@ int RunStore::synchronous() {
     return std::stoi(scalar(db_, "PRAGMA synchronous"));
 }
 
+std::string RunStore::tokenOf(std::int64_t runId) const {
+    const auto it = leases_.find(runId);
+    return it == leases_.end() ? "" : it->second->token();
+}
+
+void RunStore::write(std::int64_t runId, const std::function<void()>& body) {
+    sqliteTransaction(db_, [&] {
+        RunLease::checkWriter(db_, path_.string(), runId, tokenOf(runId));
+        body();
+    });
+}
+
 std::int64_t RunStore::createRun(const nlohmann::json& config, std::uint64_t seed,
                                  const std::string& supernetFingerprint) {
-    SqliteStatement s(db_, "INSERT INTO runs(created, status, seed, supernet_fingerprint, config) "
-                           "VALUES(?, 'running', ?, ?, ?)");
-    s.bind(1, utcNow())
-        .bind(2, static_cast<std::int64_t>(seed))
-        .bind(3, supernetFingerprint)
-        .bind(4, config.dump());
-    s.step();
-    return sqlite3_last_insert_rowid(db_);
+    std::int64_t id = 0;
+    std::unique_ptr<RunLease> lease;
+    sqliteTransaction(db_, [&] {
+        SqliteStatement s(db_, "INSERT INTO runs(created, status, seed, supernet_fingerprint, "
+                               "config) VALUES(?, 'running', ?, ?, ?)");
+        s.bind(1, utcNow())
+            .bind(2, static_cast<std::int64_t>(seed))
+            .bind(3, supernetFingerprint)
+            .bind(4, config.dump());
+        s.step();
+        id = sqlite3_last_insert_rowid(db_);
+        lease = std::make_unique<RunLease>(path_, id);
+        RunLease::claim(db_, path_.string(), id, lease->token());
+    });
+    leases_[id] = std::move(lease);
+    return id;
+}
+
+std::optional<LeaseHolder> RunStore::holdRun(std::int64_t runId) {
+    run(runId); // unknown run: InputError
+    if (leases_.contains(runId))
+        return std::nullopt;
+    auto lease = std::make_unique<RunLease>(path_, runId);
+    std::optional<LeaseHolder> previous;
+    sqliteTransaction(db_, [&] {
+        previous = RunLease::claim(db_, path_.string(), runId, lease->token());
+        SqliteStatement s(db_, "UPDATE runs SET status = 'running' WHERE id = ?");
+        s.bind(1, runId).step();
+    });
+    leases_[runId] = std::move(lease);
+    return previous;
+}
+
+void RunStore::checkRunAvailable(std::int64_t runId) {
+    RunLease::checkAvailable(db_, path_.string(), runId, tokenOf(runId));
 }
 
 void RunStore::setStatus(std::int64_t runId, const std::string& status) {
-    SqliteStatement s(db_, "UPDATE runs SET status = ? WHERE id = ?");
-    s.bind(1, status).bind(2, runId).step();
+    const auto token = tokenOf(runId);
+    sqliteTransaction(db_, [&] {
+        if (!RunLease::writable(db_, runId, token))
+            return;
+        SqliteStatement s(db_, "UPDATE runs SET status = ? WHERE id = ?");
+        s.bind(1, status).bind(2, runId).step();
+        if (status != "running" && !token.empty())
+            RunLease::release(db_, runId, token);
+    });
+    if (status != "running")
+        leases_.erase(runId);
 }
 
 void RunStore::updateConfig(std::int64_t runId, const nlohmann::json& config) {
-    SqliteStatement s(db_, "UPDATE runs SET config = ? WHERE id = ?");
-    s.bind(1, config.dump()).bind(2, runId).step();
+    write(runId, [&] {
+        SqliteStatement s(db_, "UPDATE runs SET config = ? WHERE id = ?");
+        s.bind(1, config.dump()).bind(2, runId).step();
+    });
 }
 
 std::int64_t RunStore::addCandidate(const CandidateRecord& record) {
-    return insertCandidate(record); // autocommit: durable as soon as this returns
+    std::int64_t id = 0;
+    write(record.runId, [&] { id = insertCandidate(record); }); // durable when this returns
+    return id;
 }
 
 std::int64_t RunStore::addEvaluation(const CandidateRecord& record, std::int64_t evaluations,
                                      double hypervolume) {
     std::int64_t id = 0;
-    sqliteTransaction(db_, [&] {
+    write(record.runId, [&] {
         id = insertCandidate(record);
         insertHypervolume(record.runId, record.mode, evaluations, hypervolume);
     });
@@ -206,7 +271,7 @@ std::int64_t RunStore::insertCandidate(const CandidateRecord& r) {
 
 void RunStore::recordHypervolume(std::int64_t runId, const std::string& mode,
                                  std::int64_t evaluations, double value) {
-    insertHypervolume(runId, mode, evaluations, value);
+    write(runId, [&] { insertHypervolume(runId, mode, evaluations, value); });
 }
 
 void RunStore::insertHypervolume(std::int64_t runId, const std::string& mode,
@@ -217,9 +282,11 @@ void RunStore::insertHypervolume(std::int64_t runId, const std::string& mode,
 }
 
 void RunStore::saveState(std::int64_t runId, const nlohmann::json& state) {
-    SqliteStatement s(db_, "INSERT INTO state(run_id, json) VALUES(?, ?) ON CONFLICT(run_id) DO "
-                           "UPDATE SET json = excluded.json");
-    s.bind(1, runId).bind(2, state.dump()).step();
+    write(runId, [&] {
+        SqliteStatement s(db_, "INSERT INTO state(run_id, json) VALUES(?, ?) ON CONFLICT(run_id) "
+                               "DO UPDATE SET json = excluded.json");
+        s.bind(1, runId).bind(2, state.dump()).step();
+    });
 }
 
 std::optional<nlohmann::json> RunStore::loadState(std::int64_t runId) {

@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include <csignal>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -97,8 +98,9 @@ void TestCliSearch::searchAndRuns() {
         QCOMPARE(e["resolution"].get<int>(), 16);
 }
 
-// The crash test: a search killed with SIGKILL keeps every committed evaluation with its
-// hypervolume point, and the run resumes without storing any genome twice.
+// The crash test: while a search runs, a second `dnas search --resume` of its run is refused
+// naming it; killed with SIGKILL, it keeps every committed evaluation with its hypervolume
+// point, and the run resumes (its lease taken over) without storing any genome twice.
 void TestCliSearch::killedSearchResumes() {
     const QString data = dir_.filePath(QStringLiteral("squares"));
     const QString space = dir_.filePath(QStringLiteral("tiny_space.json"));
@@ -124,6 +126,28 @@ void TestCliSearch::killedSearchResumes() {
         QVERIFY2(p.state() == QProcess::Running, "the search finished before it could be killed");
         QThread::msleep(20);
     }
+    // Held still (SIGSTOP: alive, so it keeps its lease) between two commits, so that it can
+    // neither finish nor hold the store's write lock while the second process runs.
+    auto stopped = [&] {
+        const auto bytes = fixtures::readBytes("/proc/" + std::to_string(pid) + "/stat");
+        return std::string(bytes.begin(), bytes.end()).find(") T ") != std::string::npos;
+    };
+    for (;;) {
+        ::kill(pid, SIGSTOP);
+        QTRY_VERIFY(stopped());
+        if (fixtures::sqlWriterIdle(dbPath))
+            break;
+        ::kill(pid, SIGCONT);
+        QThread::msleep(3);
+    }
+    auto r = cliRun(args + QStringList{"--resume", "1"});
+    QCOMPARE(r.exitCode, 2);
+    const QString refusal = QStringLiteral("dnas: error: %1: run 1 is being searched by another "
+                                           "process (pid %2 on host ")
+                                .arg(db)
+                                .arg(pid);
+    QVERIFY2(r.err.contains(refusal), qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("Z); wait for it or stop it\n")), qPrintable(r.err));
     ::kill(pid, SIGKILL);
     QVERIFY(p.waitForFinished());
     const auto before = committed();
@@ -140,8 +164,10 @@ void TestCliSearch::killedSearchResumes() {
         auto store = dnas::RunStore::open(dbPath);
         QCOMPARE(store->runs()[0].status, std::string("running")); // killed mid-run
     }
-    const auto r = cliRun(args + QStringList{"--resume", "1"});
+    r = cliRun(args + QStringList{"--resume", "1"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("taking over run 1 from pid %1 ").arg(pid)),
+             qPrintable(r.err));
     auto store = dnas::RunStore::open(dbPath);
     const auto run = store->runs()[0];
     QCOMPARE(run.status, std::string("finished"));

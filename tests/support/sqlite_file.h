@@ -33,4 +33,14 @@ inline std::string sqlScalar(const std::filesystem::path& path, const std::strin
     return value;
 }
 
+// Whether no connection is writing to the file now (a write transaction could start at once).
+inline bool sqlWriterIdle(const std::filesystem::path& path) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.string().c_str(), &db);
+    const bool idle = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    return idle;
+}
+
 } // namespace fixtures
