@@ -1,64 +1,20 @@
 #include <csignal>
-#include <ctime>
 #include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <utility>
 
 #include <QtTest>
 
 #include "common/error.h"
 #include "common/rng.h"
 #include "space/search_space.h"
-#include "store/lease_holder.h"
 #include "store/run_store.h"
+#include "support/candidate_records.h"
 #include "support/image_fixtures.h"
 #include "support/sqlite_file.h"
 
 using namespace dnas;
 namespace fs = std::filesystem;
-
-namespace {
-
-CandidateRecord record(std::int64_t run, int i, const Candidate& c, bool evaluated) {
-    CandidateRecord r;
-    r.runId = run;
-    r.mode = i % 2 ? "hwnas" : "dnas";
-    r.sequence = i;
-    r.generation = i / 4;
-    r.candidate = c;
-    r.evaluated = evaluated;
-    r.accuracy = evaluated ? 0.5 + 0.01 * i : 0;
-    r.metrics = {{"f1", 0.25 * i}};
-    r.macs = 1000000 + i;
-    r.params = 5000 + i;
-    r.peakSramBytes = 100000 + i;
-    r.flashBytes = 200000 + i;
-    r.latencyMs = 10.5 + i;
-    r.energyMj = 0.5 * i;
-    r.feasible = evaluated;
-    r.evalSeconds = evaluated ? 0.2 : 0;
-    return r;
-}
-
-// A forked child, killed and reaped when the test ends however it ends.
-struct Child {
-    pid_t pid = -1;
-    ~Child() {
-        if (pid > 0) {
-            ::kill(pid, SIGKILL);
-            waitpid(pid, nullptr, 0);
-        }
-    }
-};
-
-std::string hostName() {
-    char name[256] = {};
-    gethostname(name, sizeof name - 1);
-    return name;
-}
-
-} // namespace
 
 class TestRunStore : public QObject {
     Q_OBJECT
@@ -72,9 +28,6 @@ private Q_SLOTS:
     void duplicateEvaluationIsRefused();
     void versionOneStoreIsMigrated();
     void evaluationAndHypervolumeCommitTogether();
-    void leaseHolderLiveness_data();
-    void leaseHolderLiveness();
-    void secondProcessIsRefusedAndKilledHolderTakenOver();
 
 private:
     QTemporaryDir dir_;
@@ -91,7 +44,7 @@ void TestRunStore::roundTripAcrossReopen() {
         run = store->createRun({{"mode", "compare"}, {"mcu", "stm32f746"}}, 42, "abc123");
         for (int i = 0; i < 5; ++i) {
             cands.push_back(space.sample(rng));
-            store->addCandidate(record(run, i, cands.back(), i != 3));
+            store->addCandidate(fixtures::candidateRecord(run, i, cands.back(), i != 3));
         }
         store->recordHypervolume(run, "dnas", 1, 0.1);
         store->recordHypervolume(run, "dnas", 2, 0.25);
@@ -133,8 +86,8 @@ void TestRunStore::csvExport() {
     auto store = RunStore::open(fs::path(dir_.path().toStdString()) / "csv.db");
     const auto run = store->createRun({}, 1, "");
     const auto space = SearchSpace::preset("demo");
-    store->addCandidate(record(run, 0, space.largest(), true));
-    store->addCandidate(record(run, 1, space.smallest(), false));
+    store->addCandidate(fixtures::candidateRecord(run, 0, space.largest(), true));
+    store->addCandidate(fixtures::candidateRecord(run, 1, space.smallest(), false));
     std::ostringstream out;
     store->exportCsv(run, out);
     const auto text = QString::fromStdString(out.str());
@@ -199,7 +152,7 @@ void TestRunStore::killedProcessLosesNoCommittedCandidate() {
         const auto run = store->createRun({}, 3, "");
         Rng rng(3);
         for (int i = 0; i < 25; ++i)
-            store->addCandidate(record(run, i, space.sample(rng), true));
+            store->addCandidate(fixtures::candidateRecord(run, i, space.sample(rng), true));
         ::kill(getpid(), SIGKILL); // no destructor, no checkpoint, no close
         _exit(0);
     }
@@ -219,7 +172,7 @@ void TestRunStore::duplicateEvaluationIsRefused() {
     auto store = RunStore::open(path);
     const auto run = store->createRun({}, 1, "");
     const auto space = SearchSpace::preset("demo");
-    auto evaluated = record(run, 0, space.largest(), true);
+    auto evaluated = fixtures::candidateRecord(run, 0, space.largest(), true);
     evaluated.key = "largest";
     auto screened = evaluated;
     screened.evaluated = false;
@@ -295,7 +248,7 @@ INSERT INTO candidates(run_id, mode, sequence, generation, genome, resolution, c
         QVERIFY(old[0].key.empty() && old[1].key.empty());
         QVERIFY(old[0].candidate == space.largest());
         QCOMPARE(store->runs()[0].evaluations, std::int64_t{2});
-        auto next = record(1, 2, space.smallest(), true);
+        auto next = fixtures::candidateRecord(1, 2, space.smallest(), true);
         next.key = "smallest";
         store->addCandidate(next);
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, store->addCandidate(next));
@@ -319,7 +272,7 @@ void TestRunStore::evaluationAndHypervolumeCommitTogether() {
     const fs::path path = fs::path(dir_.path().toStdString()) / "joint.db";
     auto store = RunStore::open(path);
     const auto run = store->createRun({}, 1, "");
-    auto r = record(run, 0, SearchSpace::preset("demo").largest(), true);
+    auto r = fixtures::candidateRecord(run, 0, SearchSpace::preset("demo").largest(), true);
     r.key = "largest";
     // The second half of the commit fails (as a full disk would): the first is undone.
     QCOMPARE(fixtures::sqlExec(path, "CREATE TRIGGER fail_hv BEFORE INSERT ON hypervolume "
@@ -338,120 +291,6 @@ void TestRunStore::evaluationAndHypervolumeCommitTogether() {
     // A refused duplicate records no hypervolume either.
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, store->addEvaluation(r, 2, 0.5));
     QCOMPARE(store->hypervolumes(run, "dnas").size(), std::size_t{1});
-}
-
-void TestRunStore::leaseHolderLiveness_data() {
-    QTest::addColumn<bool>("sameMachine");
-    // 0: this process, 1: a reused pid, 2: no such process, 3: exited, not yet reaped (zombie)
-    QTest::addColumn<int>("pidCase");
-    QTest::addColumn<int>("expiresIn"); // seconds from now
-    QTest::addColumn<bool>("alive");
-    QTest::addRow("here, running") << true << 0 << -100 << true; // busy: expiry does not matter
-    QTest::addRow("here, pid reused") << true << 1 << 100 << false;
-    QTest::addRow("here, gone") << true << 2 << 100 << false;
-    QTest::addRow("here, zombie") << true << 3 << 100 << false;
-    QTest::addRow("elsewhere, renewed") << false << 2 << 30 << true;
-    QTest::addRow("elsewhere, expired") << false << 0 << -1 << false;
-}
-
-// Same machine: the pid and its start time decide; another machine: the expiry.
-void TestRunStore::leaseHolderLiveness() {
-    QFETCH(bool, sameMachine);
-    QFETCH(int, pidCase);
-    QFETCH(int, expiresIn);
-    QFETCH(bool, alive);
-    auto holder = LeaseHolder::self();
-    QVERIFY(!holder.machine.empty() && holder.startTicks > 0);
-    if (pidCase == 1)
-        holder.startTicks += 1; // another process that had this pid before
-    if (pidCase == 2)
-        holder.pid = 999999999; // above any pid_max
-    Child zombie;
-    if (pidCase == 3) {
-        zombie.pid = fork();
-        if (zombie.pid == 0)
-            _exit(0);
-        holder.pid = zombie.pid;
-        const auto stat = "/proc/" + std::to_string(zombie.pid) + "/stat";
-        auto state = [&] {
-            const auto bytes = fixtures::readBytes(stat);
-            return std::string(bytes.begin(), bytes.end());
-        };
-        QTRY_VERIFY(state().find(") Z ") != std::string::npos);
-    }
-    holder.expiresAt = std::time(nullptr) + expiresIn;
-    const auto here = sameMachine ? LeaseHolder::self().machine : "another boot";
-    QCOMPARE(holder.alive(here, std::time(nullptr)), alive);
-}
-
-// A second process is refused a run the first holds, naming it; once the first is killed
-// (SIGKILL: no clean-up), its lease is taken over and the run continues.
-void TestRunStore::secondProcessIsRefusedAndKilledHolderTakenOver() {
-    const fs::path path = fs::path(dir_.path().toStdString()) / "lease.db";
-    const auto space = SearchSpace::preset("demo");
-    int ready[2];
-    QCOMPARE(pipe(ready), 0);
-    Child holder;
-    holder.pid = fork();
-    if (holder.pid == 0) {
-        auto store = RunStore::open(path);
-        const auto run = store->createRun({}, 5, "");
-        auto r = record(run, 0, space.largest(), true);
-        r.key = "largest";
-        store->addCandidate(r);
-        const char byte = 1;
-        [[maybe_unused]] const auto n = ::write(ready[1], &byte, 1);
-        for (;;)
-            pause();
-    }
-    char byte = 0;
-    QCOMPARE(::read(ready[0], &byte, 1), ssize_t{1});
-    auto store = RunStore::open(path); // reading needs no lease
-    const auto run = store->runs().at(0).id;
-    QCOMPARE(store->candidates(run).size(), std::size_t{1});
-    const std::string refusal = "run " + std::to_string(run) +
-                                " is being searched by another process (pid " +
-                                std::to_string(holder.pid) + " on host " + hostName() + ", since ";
-    try {
-        store->holdRun(run);
-        QFAIL("a second process took a held run");
-    } catch (const InputError& e) {
-        const std::string text = e.what();
-        QVERIFY2(text.find(refusal) != std::string::npos, e.what());
-        QVERIFY2(text.find("Z); wait for it or stop it") != std::string::npos, e.what());
-        QVERIFY(text.find('\n') == std::string::npos);
-    }
-    QVERIFY_THROWS_EXCEPTION(InputError, store->checkRunAvailable(run));
-    auto next = record(run, 1, space.smallest(), true);
-    next.key = "smallest";
-    QVERIFY_THROWS_EXCEPTION(InputError, store->addCandidate(next)); // not its run to write
-    store->setStatus(run, "failed");                                 // nor to end
-    QCOMPARE(store->run(run).status, std::string("running"));
-
-    ::kill(holder.pid, SIGKILL);
-    QCOMPARE(waitpid(holder.pid, nullptr, 0), holder.pid);
-    const pid_t killed = std::exchange(holder.pid, -1);
-    store->checkRunAvailable(run);
-    const auto previous = store->holdRun(run);
-    QVERIFY(previous && previous->pid == killed);
-    store->addCandidate(next);
-    QCOMPARE(store->candidates(run).size(), std::size_t{2});
-    // Held now by this process's store: another store (here: in the same process) is refused.
-    {
-        auto other = RunStore::open(path);
-        try {
-            other->holdRun(run);
-            QFAIL("a second store took a held run");
-        } catch (const InputError& e) {
-            QVERIFY2(std::string(e.what()).find("(pid " + std::to_string(getpid())) !=
-                         std::string::npos,
-                     e.what());
-        }
-    }
-    store->setStatus(run, "stopped"); // releases it
-    auto later = RunStore::open(path);
-    QVERIFY(!later->holdRun(run)); // nobody to take over from
-    QCOMPARE(later->run(run).status, std::string("running"));
 }
 
 QTEST_APPLESS_MAIN(TestRunStore)
