@@ -32,14 +32,14 @@ BenchTask loadBenchTask(const std::string& datasetSpec, const std::string& check
         t.dataset = loadDataset(datasetSpec.empty() ? loaded.meta.datasetName : datasetSpec, {});
         checkCheckpointMatches(loaded.meta, checkpoint, space, *t.dataset);
         t.supernet = loaded.supernet;
-        t.fingerprint = supernetFingerprint(loaded.meta);
+        t.fingerprint = supernetFingerprint(loaded.meta, *loaded.supernet);
         t.trained = true;
     } else {
         t.dataset = loadDataset(datasetSpec.empty() ? "fashion-mnist:binary" : datasetSpec, {});
         t.supernet =
             Supernet(SearchSpace::load(spaceName), static_cast<int>(t.dataset->classes.size()));
         t.supernet->initialize(1);
-        t.fingerprint = "untrained";
+        t.fingerprint = supernetFingerprint(CheckpointMeta{}, *t.supernet); // step 0
     }
     t.supernet->eval();
     t.cache = std::make_unique<ImageCache>(t.dataset, ImageCache::Options{});

@@ -25,6 +25,9 @@ using Clock = std::chrono::steady_clock;
 // is stopped: its reachable space is exhausted.
 constexpr int kMaxStaleGenerations = 25;
 
+// An archive member whose candidate row is not committed yet (store ids start at 1).
+constexpr std::int64_t kUncommitted = 0;
+
 // Costs and normalised objectives of candidates under the run's current budgets.
 class Scoring {
 public:
@@ -255,6 +258,10 @@ std::int64_t SearchEngine::run(const SearchConfig& requested, SearchInputs& in,
             throw InputError("--resume", "run " + std::to_string(runId) +
                                              " was searched with another setup: " + text);
         }
+        // One process at a time continues a run; a killed holder's lease is taken over.
+        if (const auto previous = in.store->holdRun(runId))
+            observer.log("taking over run " + std::to_string(runId) + " from " +
+                         previous->description() + ", which is no longer running");
         savedState = in.store->loadState(runId).value_or(nlohmann::json::object());
         for (auto& r : in.store->candidates(runId)) {
             for (auto& m : modes) {
@@ -278,7 +285,6 @@ std::int64_t SearchEngine::run(const SearchConfig& requested, SearchInputs& in,
             m.strategy->adoptBudgets(static_cast<double>(config.budgets.sramBytes),
                                      static_cast<double>(config.budgets.flashBytes), rescore);
         }
-        in.store->setStatus(runId, "running");
         in.store->updateConfig(runId, storedConfig); // new stop conditions, if any
         observer.log("resuming run " + std::to_string(runId));
     } else {
@@ -453,6 +459,7 @@ std::int64_t SearchEngine::run(const SearchConfig& requested, SearchInputs& in,
                         rec.sequence = m.sequence++;
                         rec.generation = m.generation;
                         rec.candidate = candidate;
+                        rec.key = keys[p];
                         rec.macs = report.macs;
                         rec.params = report.params;
                         rec.peakSramBytes = report.peakSramBytes;
@@ -474,13 +481,17 @@ std::int64_t SearchEngine::run(const SearchConfig& requested, SearchInputs& in,
                             ++m.evaluations;
                         }
                         s.score = scoring.point(report, rec.accuracy);
-                        rec.id = in.store->addCandidate(rec);
                         bool onFront = false;
                         if (rec.evaluated) {
-                            onFront = m.archive.insert(rec.id, s.score.objectives);
+                            // The point joins the archive before its row has an id, so that
+                            // the candidate and the hypervolume after it commit together.
+                            onFront = m.archive.insert(kUncommitted, s.score.objectives);
                             const double hv = m.archive.hypervolume(reference);
-                            in.store->recordHypervolume(runId, m.name, m.evaluations, hv);
+                            rec.id = in.store->addEvaluation(rec, m.evaluations, hv);
+                            m.archive.relabel(kUncommitted, rec.id);
                             observer.hypervolume(m.name, m.evaluations, hv);
+                        } else {
+                            rec.id = in.store->addCandidate(rec);
                         }
                         observer.candidateEvaluated(rec, onFront);
                         remember(space, m, std::move(rec));

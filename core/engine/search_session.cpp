@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "data/dataset.h"
 #include "engine/search_engine.h"
+#include "store/run_store.h"
 
 namespace dnas {
 
@@ -19,6 +20,8 @@ SearchOutcome runSearchSession(const SearchConfig& config, const SearchSetup& se
             setup.mcu, *runtime,
             config.mode == "dnas" ? setup.space->smallest().data
                                   : config.hwNasData(*setup.space, *setup.dataset));
+    if (setup.resume) // refused before a supernet is loaded or trained for it
+        setup.store->checkRunAvailable(*setup.resume);
     const auto provided =
         provideSupernet(*setup.space, setup.dataset, *setup.cache, setup.supernet, observer, stop);
     SearchOutcome outcome;

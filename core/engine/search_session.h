@@ -40,7 +40,8 @@ struct SearchOutcome {
 
 // Prepares and runs one search: a new run's budgets are checked first (before any supernet is
 // trained for a run that cannot start), the supernet is provided (trained and cached when
-// absent, see provideSupernet) and the engine runs. Throws InputError for bad input.
+// absent, see provideSupernet) and the engine runs. Throws InputError for bad input, and for a
+// resumed run that another live process holds (checked before the supernet is provided).
 SearchOutcome runSearchSession(const SearchConfig& config, const SearchSetup& setup,
                                SearchObserver& observer, std::stop_token stop = {});
 

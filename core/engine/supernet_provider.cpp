@@ -4,6 +4,7 @@
 
 #include "data/dataset.h"
 #include "engine/search_engine.h"
+#include "supernet/weights_fingerprint.h"
 #include "train/supernet_trainer.h"
 
 namespace dnas {
@@ -25,8 +26,8 @@ private:
 
 } // namespace
 
-std::string supernetFingerprint(const CheckpointMeta& meta) {
-    return meta.datasetFingerprint + ":" + std::to_string(meta.step);
+std::string supernetFingerprint(const CheckpointMeta& meta, const SupernetImpl& supernet) {
+    return "step" + std::to_string(meta.step) + "-" + weightsFingerprint(supernet);
 }
 
 std::filesystem::path defaultSupernetCacheDir() {
@@ -80,7 +81,7 @@ ProvidedSupernet provideSupernet(const SearchSpace& space, std::shared_ptr<const
     loaded.supernet->eval();
     out.supernet = loaded.supernet;
     out.meta = loaded.meta;
-    out.fingerprint = supernetFingerprint(loaded.meta);
+    out.fingerprint = supernetFingerprint(loaded.meta, *loaded.supernet);
     return out;
 }
 

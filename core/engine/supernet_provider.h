@@ -20,9 +20,10 @@ class SearchSpace;
 // $XDG_CACHE_HOME/dnas-studio/supernets, else ~/.cache/dnas-studio/supernets.
 std::filesystem::path defaultSupernetCacheDir();
 
-// What a run store records of the supernet a run scored with: its dataset fingerprint and
-// training step ("<fingerprint>:<step>").
-std::string supernetFingerprint(const CheckpointMeta& meta);
+// What a run store records of the supernet a run scored with: its training step, for people,
+// and the hash of its weights, which identifies it ("step120-<16 hex digits>", see
+// weightsFingerprint): supernets trained with other seeds or learning rates differ.
+std::string supernetFingerprint(const CheckpointMeta& meta, const SupernetImpl& supernet);
 
 struct SupernetRequest {
     std::filesystem::path checkpoint; // given by the user; empty: the cached one, trained if absent
@@ -36,7 +37,7 @@ struct ProvidedSupernet {
     Supernet supernet{nullptr}; // in eval mode
     CheckpointMeta meta;
     std::filesystem::path path;
-    std::string fingerprint; // dataset fingerprint and training step, for the run store
+    std::string fingerprint; // supernetFingerprint(), for the run store
     bool trainedNow = false;
 };
 

@@ -20,6 +20,12 @@ bool ParetoArchive::contains(std::int64_t id) const {
     return std::any_of(front_.begin(), front_.end(), [id](const Entry& e) { return e.id == id; });
 }
 
+void ParetoArchive::relabel(std::int64_t from, std::int64_t to) {
+    for (auto& e : front_)
+        if (e.id == from)
+            e.id = to;
+}
+
 double ParetoArchive::hypervolume(const std::vector<double>& reference) const {
     std::vector<std::vector<double>> points;
     points.reserve(front_.size());

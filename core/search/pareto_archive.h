@@ -20,6 +20,9 @@ public:
     void clear() { front_.clear(); }
     const std::vector<Entry>& front() const { return front_; }
     bool contains(std::int64_t id) const;
+    // Gives the member `from` (if it is one) the identifier `to`: a point inserted before the
+    // caller knew its id (the run store assigns it when the point's row is committed).
+    void relabel(std::int64_t from, std::int64_t to);
     // Hypervolume of the front against `reference` (see hypervolume()).
     double hypervolume(const std::vector<double>& reference) const;
 

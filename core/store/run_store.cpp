@@ -1,21 +1,21 @@
 #include "store/run_store.h"
 
-#include <chrono>
-#include <ctime>
-#include <stdexcept>
-
 #include <sqlite3.h>
 
 #include "common/error.h"
 #include "common/json_document.h"
 #include "common/json_reader.h"
+#include "common/utc_time.h"
+#include "store/run_lease.h"
+#include "store/sqlite_statement.h"
 
 namespace dnas {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// Version 2 added candidates.canonical_key with its unique index, and the leases table.
+constexpr int kSchemaVersion = 2;
 
-const char* kSchema = R"sql(
+const char* kTables = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs(
     id INTEGER PRIMARY KEY, created TEXT NOT NULL, status TEXT NOT NULL, seed INTEGER NOT NULL,
@@ -26,64 +26,70 @@ CREATE TABLE IF NOT EXISTS candidates(
     resolution INTEGER NOT NULL, colour TEXT NOT NULL, evaluated INTEGER NOT NULL,
     accuracy REAL, metrics TEXT NOT NULL, macs INTEGER NOT NULL, params INTEGER NOT NULL,
     peak_sram_bytes INTEGER NOT NULL, flash_bytes INTEGER NOT NULL, latency_ms REAL NOT NULL,
-    energy_mj REAL NOT NULL, feasible INTEGER NOT NULL, eval_seconds REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS candidates_run ON candidates(run_id, mode, sequence);
+    energy_mj REAL NOT NULL, feasible INTEGER NOT NULL, eval_seconds REAL NOT NULL,
+    canonical_key TEXT);
 CREATE TABLE IF NOT EXISTS hypervolume(
     run_id INTEGER NOT NULL REFERENCES runs(id), mode TEXT NOT NULL, evaluations INTEGER NOT NULL,
     value REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS state(run_id INTEGER PRIMARY KEY REFERENCES runs(id), json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS leases(
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id), token TEXT NOT NULL, pid INTEGER NOT NULL,
+    host TEXT NOT NULL, machine TEXT NOT NULL, start_ticks INTEGER NOT NULL, since TEXT NOT NULL,
+    expires_at INTEGER NOT NULL);
 )sql";
 
-std::string nowUtc() {
-    const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
+// After the tables (and a version-1 store's migration). A candidate is evaluated at most
+// once per run and mode; screened-out rows are exempt (one screened out under old budgets is
+// evaluated as a new record once it fits), and version-1 rows have a NULL key, which UNIQUE
+// treats as distinct.
+const char* kIndexes = R"sql(
+CREATE INDEX IF NOT EXISTS candidates_run ON candidates(run_id, mode, sequence);
+CREATE UNIQUE INDEX IF NOT EXISTS candidates_evaluated_once
+    ON candidates(run_id, mode, canonical_key) WHERE evaluated = 1;
+)sql";
+
+// The first column of the first row of `sql` as text; empty when there is no row.
+std::string scalar(sqlite3* db, const char* sql) {
+    SqliteStatement s(db, sql);
+    return s.step() ? s.text(0) : "";
 }
 
-// A prepared statement that finalises itself; bind() by 1-based position.
-class Statement {
-public:
-    Statement(sqlite3* db, const char* sql)
-        : db_(db) {
-        if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
-            throw std::runtime_error(std::string("run store: ") + sqlite3_errmsg(db));
-    }
-    ~Statement() { sqlite3_finalize(stmt_); }
-    Statement& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(stmt_, i, v)); }
-    Statement& bind(int i, double v) { return check(sqlite3_bind_double(stmt_, i, v)); }
-    Statement& bind(int i, const std::string& v) {
-        return check(
-            sqlite3_bind_text(stmt_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-    }
-    bool step() {
-        const int rc = sqlite3_step(stmt_);
-        if (rc == SQLITE_ROW)
-            return true;
-        if (rc == SQLITE_DONE)
-            return false;
-        throw std::runtime_error(
-            std::string("run store: ") + sqlite3_errmsg(db_) +
-            (rc == SQLITE_FULL ? " (disk full: the evaluations committed so far are kept)" : ""));
-    }
-    std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
-    double real(int col) const { return sqlite3_column_double(stmt_, col); }
-    std::string text(int col) const {
-        const auto* p = sqlite3_column_text(stmt_, col);
-        return p ? reinterpret_cast<const char*>(p) : "";
-    }
+// Checks that `db` is empty or our store, then creates or migrates its schema; the caller
+// runs it in one write transaction, so that a second process opening the same file meanwhile
+// never sees a half-made store. Another program's database is left alone (journal mode too).
 
-private:
-    Statement& check(int rc) {
-        if (rc != SQLITE_OK)
-            throw std::runtime_error(std::string("run store: ") + sqlite3_errmsg(db_));
-        return *this;
+void prepareSchema(sqlite3* db, const std::string& path) {
+    const bool empty = scalar(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'") == "0";
+    const bool ours =
+        scalar(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'") !=
+            "0" &&
+        scalar(db, "SELECT value FROM meta WHERE key = 'kind'") == "dnas-studio-run-store";
+    if (!empty && !ours)
+        throw InputError({{path,
+                           0,
+                           {},
+                           "a SQLite database of another program, not a DNAS Studio run store; "
+                           "it was left unchanged"}});
+    sqliteExec(db, kTables);
+    const auto stored = scalar(db, "SELECT value FROM meta WHERE key = 'schema_version'");
+    const int version = stored.empty() ? kSchemaVersion : std::stoi(stored);
+    if (version > kSchemaVersion)
+        throw InputError({{path,
+                           0,
+                           {},
+                           "run store schema version " + std::to_string(version) +
+                               " is newer than this program understands (" +
+                               std::to_string(kSchemaVersion) + ")"}});
+    if (version < 2)
+        sqliteExec(db, "ALTER TABLE candidates ADD COLUMN canonical_key TEXT");
+    sqliteExec(db, kIndexes);
+    if (stored.empty() || version < kSchemaVersion) {
+        SqliteStatement write(db, "INSERT INTO meta(key, value) VALUES('schema_version', ?), "
+                                  "('kind', 'dnas-studio-run-store') ON CONFLICT(key) DO UPDATE "
+                                  "SET value = excluded.value");
+        write.bind(1, std::to_string(kSchemaVersion)).step();
     }
-    sqlite3* db_;
-    sqlite3_stmt* stmt_ = nullptr;
-};
+}
 
 } // namespace
 
@@ -92,16 +98,19 @@ RunStore::RunStore(sqlite3* db, std::filesystem::path path)
     , path_(std::move(path)) {}
 
 RunStore::~RunStore() {
+    for (const auto& [runId, lease] : leases_) {
+        try {
+            sqliteTransaction(db_, [&] { RunLease::release(db_, runId, lease->token()); });
+        } catch (const std::exception&) {
+            // The lease expires, or its pid is gone when this process ends.
+        }
+    }
+    leases_.clear();
     sqlite3_close(db_);
 }
 
 void RunStore::exec(const std::string& sql) {
-    char* message = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-        const std::string text = message ? message : "unknown error";
-        sqlite3_free(message);
-        throw std::runtime_error("run store: " + text);
-    }
+    sqliteExec(db_, sql);
 }
 
 std::unique_ptr<RunStore> RunStore::open(const std::filesystem::path& path) {
@@ -115,51 +124,7 @@ std::unique_ptr<RunStore> RunStore::open(const std::filesystem::path& path) {
     std::unique_ptr<RunStore> store(new RunStore(db, path));
     sqlite3_busy_timeout(db, 5000);
     try {
-        // One write transaction checks and creates, so that a second process opening the
-        // same file meanwhile never sees a half-made store. Another program's database is
-        // left alone (journal mode included): only an empty file or our own store is used.
-        store->exec("BEGIN IMMEDIATE");
-        try {
-            { // statements end before COMMIT
-                Statement tables(
-                    db,
-                    "SELECT COUNT(*), SUM(name = 'meta') FROM sqlite_master WHERE type = 'table'");
-                tables.step();
-                const auto tableCount = tables.integer(0);
-                bool ours = false;
-                if (tables.integer(1) > 0) {
-                    Statement kind(db, "SELECT value FROM meta WHERE key = 'kind'");
-                    ours = kind.step() && kind.text(0) == "dnas-studio-run-store";
-                }
-                if (tableCount > 0 && !ours)
-                    throw InputError(
-                        {{path.string(),
-                          0,
-                          {},
-                          "a SQLite database of another program, not a DNAS Studio run store; "
-                          "it was left unchanged"}});
-                store->exec(kSchema);
-                Statement read(db, "SELECT value FROM meta WHERE key = 'schema_version'");
-                if (read.step()) {
-                    const auto version = std::stoi(read.text(0));
-                    if (version > kSchemaVersion)
-                        throw InputError({{path.string(),
-                                           0,
-                                           {},
-                                           "run store schema version " + std::to_string(version) +
-                                               " is newer than this program understands (" +
-                                               std::to_string(kSchemaVersion) + ")"}});
-                } else {
-                    Statement write(db, "INSERT INTO meta(key, value) VALUES('schema_version', ?), "
-                                        "('kind', 'dnas-studio-run-store')");
-                    write.bind(1, std::to_string(kSchemaVersion)).step();
-                }
-            }
-            store->exec("COMMIT");
-        } catch (...) {
-            sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-            throw;
-        }
+        sqliteTransaction(db, [&] { prepareSchema(db, path.string()); });
         store->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
     } catch (const std::runtime_error& e) {
         if (dynamic_cast<const InputError*>(&e))
@@ -173,38 +138,107 @@ std::unique_ptr<RunStore> RunStore::open(const std::filesystem::path& path) {
 }
 
 std::string RunStore::journalMode() {
-    Statement s(db_, "PRAGMA journal_mode");
-    return s.step() ? s.text(0) : "";
+    return scalar(db_, "PRAGMA journal_mode");
+}
+
+int RunStore::synchronous() {
+    return std::stoi(scalar(db_, "PRAGMA synchronous"));
+}
+
+std::string RunStore::tokenOf(std::int64_t runId) const {
+    const auto it = leases_.find(runId);
+    return it == leases_.end() ? "" : it->second->token();
+}
+
+void RunStore::write(std::int64_t runId, const std::function<void()>& body) {
+    sqliteTransaction(db_, [&] {
+        RunLease::checkWriter(db_, path_.string(), runId, tokenOf(runId));
+        body();
+    });
 }
 
 std::int64_t RunStore::createRun(const nlohmann::json& config, std::uint64_t seed,
                                  const std::string& supernetFingerprint) {
-    Statement s(db_, "INSERT INTO runs(created, status, seed, supernet_fingerprint, config) "
-                     "VALUES(?, 'running', ?, ?, ?)");
-    s.bind(1, nowUtc())
-        .bind(2, static_cast<std::int64_t>(seed))
-        .bind(3, supernetFingerprint)
-        .bind(4, config.dump());
-    s.step();
-    return sqlite3_last_insert_rowid(db_);
+    std::int64_t id = 0;
+    std::unique_ptr<RunLease> lease;
+    sqliteTransaction(db_, [&] {
+        SqliteStatement s(db_, "INSERT INTO runs(created, status, seed, supernet_fingerprint, "
+                               "config) VALUES(?, 'running', ?, ?, ?)");
+        s.bind(1, utcNow())
+            .bind(2, static_cast<std::int64_t>(seed))
+            .bind(3, supernetFingerprint)
+            .bind(4, config.dump());
+        s.step();
+        id = sqlite3_last_insert_rowid(db_);
+        lease = std::make_unique<RunLease>(path_, id);
+        RunLease::claim(db_, path_.string(), id, lease->token());
+    });
+    leases_[id] = std::move(lease);
+    return id;
+}
+
+std::optional<LeaseHolder> RunStore::holdRun(std::int64_t runId) {
+    run(runId); // unknown run: InputError
+    if (leases_.contains(runId))
+        return std::nullopt;
+    auto lease = std::make_unique<RunLease>(path_, runId);
+    std::optional<LeaseHolder> previous;
+    sqliteTransaction(db_, [&] {
+        previous = RunLease::claim(db_, path_.string(), runId, lease->token());
+        SqliteStatement s(db_, "UPDATE runs SET status = 'running' WHERE id = ?");
+        s.bind(1, runId).step();
+    });
+    leases_[runId] = std::move(lease);
+    return previous;
+}
+
+void RunStore::checkRunAvailable(std::int64_t runId) {
+    RunLease::checkAvailable(db_, path_.string(), runId, tokenOf(runId));
 }
 
 void RunStore::setStatus(std::int64_t runId, const std::string& status) {
-    Statement s(db_, "UPDATE runs SET status = ? WHERE id = ?");
-    s.bind(1, status).bind(2, runId).step();
+    const auto token = tokenOf(runId);
+    sqliteTransaction(db_, [&] {
+        if (!RunLease::writable(db_, runId, token))
+            return;
+        SqliteStatement s(db_, "UPDATE runs SET status = ? WHERE id = ?");
+        s.bind(1, status).bind(2, runId).step();
+        if (status != "running" && !token.empty())
+            RunLease::release(db_, runId, token);
+    });
+    if (status != "running")
+        leases_.erase(runId);
 }
 
 void RunStore::updateConfig(std::int64_t runId, const nlohmann::json& config) {
-    Statement s(db_, "UPDATE runs SET config = ? WHERE id = ?");
-    s.bind(1, config.dump()).bind(2, runId).step();
+    write(runId, [&] {
+        SqliteStatement s(db_, "UPDATE runs SET config = ? WHERE id = ?");
+        s.bind(1, config.dump()).bind(2, runId).step();
+    });
 }
 
-std::int64_t RunStore::addCandidate(CandidateRecord r) {
-    Statement s(db_, "INSERT INTO candidates(run_id, mode, sequence, generation, genome, "
-                     "resolution, colour, evaluated, "
-                     "accuracy, metrics, macs, params, peak_sram_bytes, flash_bytes, latency_ms, "
-                     "energy_mj, feasible, "
-                     "eval_seconds) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+std::int64_t RunStore::addCandidate(const CandidateRecord& record) {
+    std::int64_t id = 0;
+    write(record.runId, [&] { id = insertCandidate(record); }); // durable when this returns
+    return id;
+}
+
+std::int64_t RunStore::addEvaluation(const CandidateRecord& record, std::int64_t evaluations,
+                                     double hypervolume) {
+    std::int64_t id = 0;
+    write(record.runId, [&] {
+        id = insertCandidate(record);
+        insertHypervolume(record.runId, record.mode, evaluations, hypervolume);
+    });
+    return id;
+}
+
+std::int64_t RunStore::insertCandidate(const CandidateRecord& r) {
+    SqliteStatement s(db_, "INSERT INTO candidates(run_id, mode, sequence, generation, genome, "
+                           "resolution, colour, evaluated, accuracy, metrics, macs, params, "
+                           "peak_sram_bytes, flash_bytes, latency_ms, energy_mj, feasible, "
+                           "eval_seconds, canonical_key) "
+                           "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     const nlohmann::json genome = r.candidate;
     s.bind(1, r.runId)
         .bind(2, r.mode)
@@ -222,26 +256,41 @@ std::int64_t RunStore::addCandidate(CandidateRecord r) {
         .bind(14, r.flashBytes)
         .bind(15, r.latencyMs)
         .bind(16, r.energyMj);
-    s.bind(17, std::int64_t{r.feasible}).bind(18, r.evalSeconds);
-    s.step(); // autocommit: durable as soon as this returns
+    s.bind(17, std::int64_t{r.feasible}).bind(18, r.evalSeconds).bindTextOrNull(19, r.key);
+    try {
+        s.step();
+    } catch (const SqliteError& e) {
+        if (e.code() != SQLITE_CONSTRAINT_UNIQUE)
+            throw;
+        throw std::runtime_error("run store: run " + std::to_string(r.runId) + " (" + r.mode +
+                                 ") already has an evaluation of candidate " + r.key +
+                                 "; the duplicate was refused and nothing of it was stored");
+    }
     return sqlite3_last_insert_rowid(db_);
 }
 
 void RunStore::recordHypervolume(std::int64_t runId, const std::string& mode,
                                  std::int64_t evaluations, double value) {
-    Statement s(db_,
-                "INSERT INTO hypervolume(run_id, mode, evaluations, value) VALUES(?, ?, ?, ?)");
+    write(runId, [&] { insertHypervolume(runId, mode, evaluations, value); });
+}
+
+void RunStore::insertHypervolume(std::int64_t runId, const std::string& mode,
+                                 std::int64_t evaluations, double value) {
+    SqliteStatement s(
+        db_, "INSERT INTO hypervolume(run_id, mode, evaluations, value) VALUES(?, ?, ?, ?)");
     s.bind(1, runId).bind(2, mode).bind(3, evaluations).bind(4, value).step();
 }
 
 void RunStore::saveState(std::int64_t runId, const nlohmann::json& state) {
-    Statement s(db_, "INSERT INTO state(run_id, json) VALUES(?, ?) ON CONFLICT(run_id) DO UPDATE "
-                     "SET json = excluded.json");
-    s.bind(1, runId).bind(2, state.dump()).step();
+    write(runId, [&] {
+        SqliteStatement s(db_, "INSERT INTO state(run_id, json) VALUES(?, ?) ON CONFLICT(run_id) "
+                               "DO UPDATE SET json = excluded.json");
+        s.bind(1, runId).bind(2, state.dump()).step();
+    });
 }
 
 std::optional<nlohmann::json> RunStore::loadState(std::int64_t runId) {
-    Statement s(db_, "SELECT json FROM state WHERE run_id = ?");
+    SqliteStatement s(db_, "SELECT json FROM state WHERE run_id = ?");
     s.bind(1, runId);
     if (!s.step())
         return std::nullopt;
@@ -249,10 +298,10 @@ std::optional<nlohmann::json> RunStore::loadState(std::int64_t runId) {
 }
 
 std::vector<RunInfo> RunStore::runs() {
-    Statement s(db_,
-                "SELECT r.id, r.created, r.status, r.seed, r.supernet_fingerprint, r.config, "
-                "(SELECT COUNT(*) FROM candidates c WHERE c.run_id = r.id AND c.evaluated = 1) "
-                "FROM runs r ORDER BY r.id");
+    SqliteStatement s(
+        db_, "SELECT r.id, r.created, r.status, r.seed, r.supernet_fingerprint, r.config, "
+             "(SELECT COUNT(*) FROM candidates c WHERE c.run_id = r.id AND c.evaluated = 1) "
+             "FROM runs r ORDER BY r.id");
     std::vector<RunInfo> out;
     while (s.step())
         out.push_back({s.integer(0), s.text(1), s.text(2), s.integer(6),
@@ -271,11 +320,12 @@ RunInfo RunStore::run(std::int64_t runId) {
 }
 
 std::vector<CandidateRecord> RunStore::candidates(std::int64_t runId) {
-    Statement s(db_, "SELECT id, run_id, mode, sequence, generation, genome, evaluated, accuracy, "
-                     "metrics, macs, params, "
-                     "peak_sram_bytes, flash_bytes, latency_ms, energy_mj, feasible, eval_seconds "
-                     "FROM candidates "
-                     "WHERE run_id = ? ORDER BY id");
+    SqliteStatement s(
+        db_, "SELECT id, run_id, mode, sequence, generation, genome, evaluated, accuracy, "
+             "metrics, macs, params, "
+             "peak_sram_bytes, flash_bytes, latency_ms, energy_mj, feasible, eval_seconds, "
+             "canonical_key FROM candidates "
+             "WHERE run_id = ? ORDER BY id");
     s.bind(1, runId);
     std::vector<CandidateRecord> out;
     while (s.step()) {
@@ -302,6 +352,7 @@ std::vector<CandidateRecord> RunStore::candidates(std::int64_t runId) {
         r.energyMj = s.real(14);
         r.feasible = s.integer(15) != 0;
         r.evalSeconds = s.real(16);
+        r.key = s.text(17);
         out.push_back(std::move(r));
     }
     return out;
@@ -309,7 +360,7 @@ std::vector<CandidateRecord> RunStore::candidates(std::int64_t runId) {
 
 std::vector<std::pair<std::int64_t, double>> RunStore::hypervolumes(std::int64_t runId,
                                                                     const std::string& mode) {
-    Statement s(
+    SqliteStatement s(
         db_,
         "SELECT evaluations, value FROM hypervolume WHERE run_id = ? AND mode = ? ORDER BY rowid");
     s.bind(1, runId).bind(2, mode);

@@ -4,12 +4,14 @@
 
 #include <csignal>
 #include <map>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include "store/run_store.h"
 #include "support/cli_process.h"
 #include "support/image_fixtures.h"
+#include "support/sqlite_file.h"
 #include "support/temp_files.h"
 
 using fixtures::cliRun;
@@ -98,20 +100,24 @@ void TestCliSearch::searchAndRuns() {
         QCOMPARE(e["resolution"].get<int>(), 16);
 }
 
-// The crash test: a search killed with SIGKILL keeps every committed evaluation and resumes.
+// The crash test: while a search runs, a second `dnas search --resume` of its run is refused
+// naming it; killed with SIGKILL, it keeps every committed evaluation with its hypervolume
+// point, and the run resumes (its lease taken over) without storing any genome twice.
 void TestCliSearch::killedSearchResumes() {
     const QString data = dir_.filePath(QStringLiteral("squares"));
     const QString space = dir_.filePath(QStringLiteral("tiny_space.json"));
     const QString supernet = dir_.filePath(QStringLiteral("tiny.pt"));
     const QString db = dir_.filePath(QStringLiteral("killed.db"));
+    const std::filesystem::path dbPath = db.toStdString();
     const QStringList args = {"search", "--dataset",   data,  "--supernet",   supernet, "--space",
                               space,    "--max-evals", "150", "--population", "6",      "--store",
                               db};
     QProcess p;
     p.start(QStringLiteral(DNAS_CLI_PATH), args);
     QVERIFY(p.waitForStarted());
+    const auto pid = static_cast<pid_t>(p.processId());
     auto committed = [&] {
-        auto store = dnas::RunStore::open(db.toStdString());
+        auto store = dnas::RunStore::open(dbPath);
         const auto runs = store->runs();
         return runs.empty() ? std::size_t{0} : store->candidates(runs[0].id).size();
     };
@@ -122,21 +128,57 @@ void TestCliSearch::killedSearchResumes() {
         QVERIFY2(p.state() == QProcess::Running, "the search finished before it could be killed");
         QThread::msleep(20);
     }
-    ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
+    // Held still (SIGSTOP: alive, so it keeps its lease) between two commits, so that it can
+    // neither finish nor hold the store's write lock while the second process runs.
+    auto stopped = [&] {
+        const auto bytes = fixtures::readBytes("/proc/" + std::to_string(pid) + "/stat");
+        return std::string(bytes.begin(), bytes.end()).find(") T ") != std::string::npos;
+    };
+    for (;;) {
+        ::kill(pid, SIGSTOP);
+        QTRY_VERIFY(stopped());
+        if (fixtures::sqlWriterIdle(dbPath))
+            break;
+        ::kill(pid, SIGCONT);
+        QThread::msleep(3);
+    }
+    auto r = cliRun(args + QStringList{"--resume", "1"});
+    QCOMPARE(r.exitCode, 2);
+    const QString refusal = QStringLiteral("dnas: error: %1: run 1 is being searched by another "
+                                           "process (pid %2 on host ")
+                                .arg(db)
+                                .arg(pid);
+    QVERIFY2(r.err.contains(refusal), qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("Z); wait for it or stop it\n")), qPrintable(r.err));
+    ::kill(pid, SIGKILL);
     QVERIFY(p.waitForFinished());
     const auto before = committed();
     QVERIFY(before >= 10);
+    const auto count = [&](const std::string& sql) {
+        return std::stoll(fixtures::sqlScalar(dbPath, sql));
+    };
+    const std::string evaluatedRows =
+        "FROM candidates WHERE run_id = 1 AND mode = 'dnas' AND evaluated = 1";
+    // No evaluation without its hypervolume point: they were committed together.
+    QCOMPARE(count("SELECT COUNT(*) FROM hypervolume WHERE run_id = 1 AND mode = 'dnas'"),
+             count("SELECT COUNT(*) " + evaluatedRows));
     {
-        auto store = dnas::RunStore::open(db.toStdString());
+        auto store = dnas::RunStore::open(dbPath);
         QCOMPARE(store->runs()[0].status, std::string("running")); // killed mid-run
     }
-    auto r = cliRun(args + QStringList{"--resume", "1"});
+    r = cliRun(args + QStringList{"--resume", "1"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-    auto store = dnas::RunStore::open(db.toStdString());
+    QVERIFY2(r.err.contains(QStringLiteral("taking over run 1 from pid %1 ").arg(pid)),
+             qPrintable(r.err));
+    auto store = dnas::RunStore::open(dbPath);
     const auto run = store->runs()[0];
     QCOMPARE(run.status, std::string("finished"));
-    QCOMPARE(run.evaluations, std::int64_t{150}); // nothing evaluated twice
+    QCOMPARE(run.evaluations, std::int64_t{150});
     QVERIFY(store->candidates(run.id).size() >= before);
+    // Nothing evaluated twice: as many distinct genomes (canonical keys) as evaluations.
+    QCOMPARE(count("SELECT COUNT(DISTINCT canonical_key) " + evaluatedRows), 150LL);
+    QCOMPARE(count("SELECT COUNT(*) " + evaluatedRows + " AND canonical_key IS NULL"), 0LL);
+    QCOMPARE(count("SELECT COUNT(*) FROM hypervolume WHERE run_id = 1 AND mode = 'dnas'"), 150LL);
 }
 
 // The search benchmarks on tiny settings: their figures are present and consistent.

@@ -147,7 +147,13 @@ void TestSearchEngine::dnasRunFillsTheStore() {
     QCOMPARE(store->runs()[0].status, std::string("finished"));
     const auto hv = store->hypervolumes(store->runs()[0].id, "dnas");
     QCOMPARE(hv.size(), std::size_t{10});
+    // Every evaluation, the last included, has its point.
+    for (std::size_t i = 0; i < hv.size(); ++i)
+        QCOMPARE(hv[i].first, static_cast<std::int64_t>(i + 1));
     QVERIFY(hv.back().second >= hv.front().second); // the archive only grows
+    // Every row carries its candidate's canonical key.
+    for (const auto& r : records)
+        QCOMPARE(r.key, nlohmann::json(supernet_->space().canonical(r.candidate)).dump());
 }
 
 void TestSearchEngine::compareGivesEqualBudgetsAndFixedHwNasData() {
@@ -498,13 +504,14 @@ void TestSearchEngine::supernetTrainedOnceThenCached() {
     QCOMPARE(second.steps.back(), (std::pair<long long, long long>{3, 3}));
     QCOMPARE(b.meta.step, 3LL);
     QVERIFY(fs::exists(b.path) && !fs::exists(b.path.string() + ".partial"));
-    QVERIFY(b.fingerprint.find(dataset_->fingerprint) == 0);
+    QVERIFY2(b.fingerprint.starts_with("step3-"), b.fingerprint.c_str());
     // Found in the cache: no training.
     Phases third;
     auto c = provideSupernet(space, dataset_, *cache_, request, third);
     QVERIFY(c.supernet && !c.trainedNow);
     QVERIFY(third.steps.empty());
     QCOMPARE(c.path, b.path);
+    QCOMPARE(c.fingerprint, b.fingerprint); // the same weights, loaded again
 }
 
 void TestSearchEngine::resumeRefusesAnotherSetup() {
@@ -515,7 +522,7 @@ void TestSearchEngine::resumeRefusesAnotherSetup() {
     first.stopAfter = &stop;
     first.stopAt = 2;
     auto in = inputs(store.get());
-    in.supernetFingerprint = "fp-a:100";
+    in.supernetFingerprint = supernetFingerprint(CheckpointMeta{}, *supernet_);
     const auto id = SearchEngine::run(config("dnas", 8), in, first, stop.get_token());
     auto expectRefusal = [&](SearchInputs other, const std::string& what) {
         Counter counter;
@@ -531,9 +538,15 @@ void TestSearchEngine::resumeRefusesAnotherSetup() {
         }
         QCOMPARE(store->run(id).status, std::string("stopped")); // untouched
     };
-    auto otherSupernet = in;
-    otherSupernet.supernetFingerprint = "fp-b:100";
-    expectRefusal(otherSupernet, "supernet fp-a:100 (now fp-b:100)");
+    auto otherSupernet = in; // the same space, initialised with another seed
+    otherSupernet.supernet = Supernet(supernet_->space(), 2);
+    otherSupernet.supernet->initialize(2);
+    otherSupernet.supernet->eval();
+    otherSupernet.supernetFingerprint =
+        supernetFingerprint(CheckpointMeta{}, *otherSupernet.supernet);
+    QVERIFY(otherSupernet.supernetFingerprint != in.supernetFingerprint);
+    expectRefusal(otherSupernet, "supernet " + in.supernetFingerprint + " (now " +
+                                     otherSupernet.supernetFingerprint + ")");
     auto otherMcu = in;
     otherMcu.mcu = McuCatalog::builtIn().find("stm32h743");
     expectRefusal(otherMcu, "mcu \"stm32f746\" (now \"stm32h743\")");

@@ -5,41 +5,16 @@
 
 #include <QtTest>
 
-#include <sqlite3.h>
-
 #include "common/error.h"
 #include "common/rng.h"
 #include "space/search_space.h"
 #include "store/run_store.h"
+#include "support/candidate_records.h"
 #include "support/image_fixtures.h"
+#include "support/sqlite_file.h"
 
 using namespace dnas;
 namespace fs = std::filesystem;
-
-namespace {
-
-CandidateRecord record(std::int64_t run, int i, const Candidate& c, bool evaluated) {
-    CandidateRecord r;
-    r.runId = run;
-    r.mode = i % 2 ? "hwnas" : "dnas";
-    r.sequence = i;
-    r.generation = i / 4;
-    r.candidate = c;
-    r.evaluated = evaluated;
-    r.accuracy = evaluated ? 0.5 + 0.01 * i : 0;
-    r.metrics = {{"f1", 0.25 * i}};
-    r.macs = 1000000 + i;
-    r.params = 5000 + i;
-    r.peakSramBytes = 100000 + i;
-    r.flashBytes = 200000 + i;
-    r.latencyMs = 10.5 + i;
-    r.energyMj = 0.5 * i;
-    r.feasible = evaluated;
-    r.evalSeconds = evaluated ? 0.2 : 0;
-    return r;
-}
-
-} // namespace
 
 class TestRunStore : public QObject {
     Q_OBJECT
@@ -50,6 +25,9 @@ private Q_SLOTS:
     void notARunStore();
     void unknownRun();
     void killedProcessLosesNoCommittedCandidate();
+    void duplicateEvaluationIsRefused();
+    void versionOneStoreIsMigrated();
+    void evaluationAndHypervolumeCommitTogether();
 
 private:
     QTemporaryDir dir_;
@@ -66,7 +44,7 @@ void TestRunStore::roundTripAcrossReopen() {
         run = store->createRun({{"mode", "compare"}, {"mcu", "stm32f746"}}, 42, "abc123");
         for (int i = 0; i < 5; ++i) {
             cands.push_back(space.sample(rng));
-            store->addCandidate(record(run, i, cands.back(), i != 3));
+            store->addCandidate(fixtures::candidateRecord(run, i, cands.back(), i != 3));
         }
         store->recordHypervolume(run, "dnas", 1, 0.1);
         store->recordHypervolume(run, "dnas", 2, 0.25);
@@ -96,6 +74,7 @@ void TestRunStore::roundTripAcrossReopen() {
 void TestRunStore::walModeAndState() {
     auto store = RunStore::open(fs::path(dir_.path().toStdString()) / "wal.db");
     QCOMPARE(store->journalMode(), std::string("wal"));
+    QCOMPARE(store->synchronous(), 2); // FULL: a commit is on disk when it returns
     const auto run = store->createRun({}, 1, "");
     QVERIFY(!store->loadState(run));
     store->saveState(run, {{"generation", 3}});
@@ -107,8 +86,8 @@ void TestRunStore::csvExport() {
     auto store = RunStore::open(fs::path(dir_.path().toStdString()) / "csv.db");
     const auto run = store->createRun({}, 1, "");
     const auto space = SearchSpace::preset("demo");
-    store->addCandidate(record(run, 0, space.largest(), true));
-    store->addCandidate(record(run, 1, space.smallest(), false));
+    store->addCandidate(fixtures::candidateRecord(run, 0, space.largest(), true));
+    store->addCandidate(fixtures::candidateRecord(run, 1, space.smallest(), false));
     std::ostringstream out;
     store->exportCsv(run, out);
     const auto text = QString::fromStdString(out.str());
@@ -140,13 +119,8 @@ void TestRunStore::notARunStore() {
         auto store =
             RunStore::open(other); // make a SQLite file, then turn it into "someone else's"
     }
-    {
-        sqlite3* db = nullptr;
-        sqlite3_open(other.string().c_str(), &db);
-        sqlite3_exec(db, "DROP TABLE meta; CREATE TABLE photos(id INTEGER);", nullptr, nullptr,
-                     nullptr);
-        sqlite3_close(db);
-    }
+    QCOMPARE(fixtures::sqlExec(other, "DROP TABLE meta; CREATE TABLE photos(id INTEGER);"),
+             SQLITE_OK);
     try {
         RunStore::open(other);
         QFAIL("expected InputError");
@@ -178,7 +152,7 @@ void TestRunStore::killedProcessLosesNoCommittedCandidate() {
         const auto run = store->createRun({}, 3, "");
         Rng rng(3);
         for (int i = 0; i < 25; ++i)
-            store->addCandidate(record(run, i, space.sample(rng), true));
+            store->addCandidate(fixtures::candidateRecord(run, i, space.sample(rng), true));
         ::kill(getpid(), SIGKILL); // no destructor, no checkpoint, no close
         _exit(0);
     }
@@ -189,6 +163,134 @@ void TestRunStore::killedProcessLosesNoCommittedCandidate() {
     QCOMPARE(store->runs().size(), std::size_t{1});
     QCOMPARE(store->candidates(store->runs()[0].id).size(), std::size_t{25});
     QCOMPARE(store->runs()[0].status, std::string("running")); // it never finished
+}
+
+// The schema itself forbids a second evaluated row of a candidate in a run and mode; the
+// screened-out row of the same candidate and the other mode's evaluation are allowed.
+void TestRunStore::duplicateEvaluationIsRefused() {
+    const fs::path path = fs::path(dir_.path().toStdString()) / "unique.db";
+    auto store = RunStore::open(path);
+    const auto run = store->createRun({}, 1, "");
+    const auto space = SearchSpace::preset("demo");
+    auto evaluated = fixtures::candidateRecord(run, 0, space.largest(), true);
+    evaluated.key = "largest";
+    auto screened = evaluated;
+    screened.evaluated = false;
+    store->addCandidate(screened);  // screened out under old budgets ...
+    store->addCandidate(evaluated); // ... evaluated once it fits
+    auto otherMode = evaluated;
+    otherMode.mode = "hwnas";
+    store->addCandidate(otherMode);
+    auto unknown = evaluated; // no key (schema version 1 rows): never a conflict
+    unknown.key.clear();
+    store->addCandidate(unknown);
+    store->addCandidate(unknown);
+    try {
+        store->addCandidate(evaluated);
+        QFAIL("a duplicate evaluation was stored");
+    } catch (const std::runtime_error& e) {
+        const std::string text = e.what();
+        QVERIFY2(text.find("run " + std::to_string(run) +
+                           " (dnas) already has an evaluation of "
+                           "candidate largest") != std::string::npos,
+                 e.what());
+    }
+    QCOMPARE(store->candidates(run).size(), std::size_t{5});
+    QCOMPARE(store->runs()[0].evaluations, std::int64_t{4});
+    // Another writer going around the API is refused by the index as well.
+    const std::string columns =
+        "run_id, mode, sequence, generation, genome, resolution, colour, evaluated, accuracy, "
+        "metrics, macs, params, peak_sram_bytes, flash_bytes, latency_ms, energy_mj, feasible, "
+        "eval_seconds, canonical_key";
+    const std::string copy = "INSERT INTO candidates(" + columns + ") SELECT " + columns +
+                             " FROM candidates WHERE canonical_key = 'largest' AND "
+                             "evaluated = 1 AND mode = 'dnas'";
+    QCOMPARE(fixtures::sqlExec(path, copy), SQLITE_CONSTRAINT);
+    QCOMPARE(store->candidates(run).size(), std::size_t{5});
+}
+
+// A store written by schema version 1 (its DDL as it was) opens as version 2: its rows are
+// kept with no key, and new rows get the unique key.
+void TestRunStore::versionOneStoreIsMigrated() {
+    const fs::path path = fs::path(dir_.path().toStdString()) / "v1.db";
+    const auto space = SearchSpace::preset("demo");
+    const std::string genome = nlohmann::json(space.largest()).dump();
+    const std::string row = "(1, 'dnas', 0, 0, '" + genome +
+                            "', 32, 'rgb', 1, 0.5, '{}', 1, 2, 3, 4, 5.0, 6.0, 1, 0.1)";
+    QCOMPARE(fixtures::sqlExec(path, R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE runs(
+    id INTEGER PRIMARY KEY, created TEXT NOT NULL, status TEXT NOT NULL, seed INTEGER NOT NULL,
+    supernet_fingerprint TEXT NOT NULL, config TEXT NOT NULL);
+CREATE TABLE candidates(
+    id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id), mode TEXT NOT NULL,
+    sequence INTEGER NOT NULL, generation INTEGER NOT NULL, genome TEXT NOT NULL,
+    resolution INTEGER NOT NULL, colour TEXT NOT NULL, evaluated INTEGER NOT NULL,
+    accuracy REAL, metrics TEXT NOT NULL, macs INTEGER NOT NULL, params INTEGER NOT NULL,
+    peak_sram_bytes INTEGER NOT NULL, flash_bytes INTEGER NOT NULL, latency_ms REAL NOT NULL,
+    energy_mj REAL NOT NULL, feasible INTEGER NOT NULL, eval_seconds REAL NOT NULL);
+CREATE INDEX candidates_run ON candidates(run_id, mode, sequence);
+CREATE TABLE hypervolume(
+    run_id INTEGER NOT NULL REFERENCES runs(id), mode TEXT NOT NULL, evaluations INTEGER NOT NULL,
+    value REAL NOT NULL);
+CREATE TABLE state(run_id INTEGER PRIMARY KEY REFERENCES runs(id), json TEXT NOT NULL);
+INSERT INTO meta VALUES('schema_version', '1'), ('kind', 'dnas-studio-run-store');
+INSERT INTO runs VALUES(1, '2025-01-01T00:00:00Z', 'stopped', 7, 'old', '{}');
+INSERT INTO candidates(run_id, mode, sequence, generation, genome, resolution, colour,
+    evaluated, accuracy, metrics, macs, params, peak_sram_bytes, flash_bytes, latency_ms,
+    energy_mj, feasible, eval_seconds) VALUES)sql" +
+                                         row + "," + row + ";"),
+             SQLITE_OK);
+    {
+        auto store = RunStore::open(path);
+        const auto old = store->candidates(1);
+        QCOMPARE(old.size(), std::size_t{2}); // version 1 allowed the duplicate; it is kept
+        QVERIFY(old[0].key.empty() && old[1].key.empty());
+        QVERIFY(old[0].candidate == space.largest());
+        QCOMPARE(store->runs()[0].evaluations, std::int64_t{2});
+        auto next = fixtures::candidateRecord(1, 2, space.smallest(), true);
+        next.key = "smallest";
+        store->addCandidate(next);
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, store->addCandidate(next));
+    }
+    auto store = RunStore::open(path); // migrated once; opening again changes nothing
+    QCOMPARE(store->candidates(1).size(), std::size_t{3});
+    QCOMPARE(store->candidates(1)[2].key, std::string("smallest"));
+    QCOMPARE(fixtures::sqlScalar(path, "SELECT value FROM meta WHERE key = 'schema_version'"),
+             std::string("2"));
+    QCOMPARE(fixtures::sqlScalar(path, "SELECT COUNT(*) FROM pragma_table_info('candidates') "
+                                       "WHERE name = 'canonical_key'"),
+             std::string("1"));
+    // A version-3 marker: refused as newer than this program.
+    QCOMPARE(fixtures::sqlExec(path, "UPDATE meta SET value = '3' WHERE key = 'schema_version'"),
+             SQLITE_OK);
+    QVERIFY_THROWS_EXCEPTION(InputError, RunStore::open(path));
+}
+
+// addEvaluation: the candidate and its hypervolume point are both stored or both absent.
+void TestRunStore::evaluationAndHypervolumeCommitTogether() {
+    const fs::path path = fs::path(dir_.path().toStdString()) / "joint.db";
+    auto store = RunStore::open(path);
+    const auto run = store->createRun({}, 1, "");
+    auto r = fixtures::candidateRecord(run, 0, SearchSpace::preset("demo").largest(), true);
+    r.key = "largest";
+    // The second half of the commit fails (as a full disk would): the first is undone.
+    QCOMPARE(fixtures::sqlExec(path, "CREATE TRIGGER fail_hv BEFORE INSERT ON hypervolume "
+                                     "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END"),
+             SQLITE_OK);
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, store->addEvaluation(r, 1, 0.25));
+    QVERIFY(store->candidates(run).empty());
+    QVERIFY(store->hypervolumes(run, "dnas").empty());
+    QCOMPARE(fixtures::sqlExec(path, "DROP TRIGGER fail_hv"), SQLITE_OK);
+    const auto id = store->addEvaluation(r, 1, 0.25);
+    QCOMPARE(store->candidates(run).size(), std::size_t{1});
+    QCOMPARE(store->candidates(run)[0].id, id);
+    const auto hv = store->hypervolumes(run, "dnas");
+    QCOMPARE(hv.size(), std::size_t{1});
+    QCOMPARE(hv[0], (std::pair<std::int64_t, double>{1, 0.25}));
+    // A refused duplicate records no hypervolume either.
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, store->addEvaluation(r, 2, 0.5));
+    QCOMPARE(store->hypervolumes(run, "dnas").size(), std::size_t{1});
 }
 
 QTEST_APPLESS_MAIN(TestRunStore)
