@@ -34,7 +34,7 @@ void usage() {
            "  --space PRESET|FILE search space (default demo)\n"
            "  --supernet FILE     trained supernet (default: the cached one, trained first)\n"
            "  --train-subset N    train that supernet on N images (default: all)\n"
-           "  --max-evals N       evaluations per mode (default 60)\n"
+           "  --max-evals N       evaluations per mode (default 100)\n"
            "  --seed N            seed of the search (default 1)\n"
            "  --sram-budget SIZE  (default 44K)   --flash-budget SIZE (default 288K)\n"
            "  --no-search         only the cost reports and the dataset inspection\n";
