@@ -19,8 +19,8 @@ struct HeadlessOptions {
     bool search = true;
     std::string dataset = "fashion-mnist";
     std::string space = "demo";
-    std::string supernet;          // empty: the cached one, trained first when absent
-    std::size_t trainSubset = 0;   // for that training (0: every image)
+    std::string supernet;           // empty: the cached one, trained first when absent
+    std::size_t trainSubset = 0;    // for that training (0: every image)
     long long maxEvaluations = 100; // per mode (spread over 3 seeds: README)
     std::uint64_t seed = 1;
     // Budgets of the demo: tight enough for the demo space that the data configuration matters
