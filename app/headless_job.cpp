@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/cost_command.h"
 #include "cli/data_command.h"
+#include "cli/mcus_command.h"
 #include "cli/progress_printer.h"
 #include "cli/search_command.h"
 #include "cli/search_progress.h"
@@ -83,13 +84,14 @@ int runHeadlessJob(const HeadlessOptions& options, std::ostream& out, std::ostre
     const auto& mcu = options.mcu;
     try {
         std::filesystem::create_directories(resultsDir);
-        const auto catalog = McuCatalog::load();
+        const auto catalog = cli::loadMcuCatalog(err); // warns once of a skipped profile
+        std::ostringstream repeatedWarnings;
         cli::CostRequest request;
         request.width = 0.35;
         request.resolution = 96;
         request.classes = 2;
         request.mcu = mcu;
-        const auto chosen = cli::computeCost(request);
+        const auto chosen = cli::computeCost(request, repeatedWarnings);
 
         std::ostringstream text;
         cli::printCostText(chosen, text);
@@ -104,7 +106,7 @@ int runHeadlessJob(const HeadlessOptions& options, std::ostream& out, std::ostre
         nlohmann::json summary = nlohmann::json::array();
         for (const auto& profile : catalog.profiles()) {
             request.mcu = profile.id;
-            const auto r = cli::computeCost(request).report;
+            const auto r = cli::computeCost(request, repeatedWarnings).report;
             table.addRow({profile.id, r.runtimeId,
                           formatBytes(static_cast<double>(r.peakSramBytes)),
                           formatBytes(static_cast<double>(profile.sramBytes)),

@@ -1,4 +1,5 @@
 #include "cli/bench_compare.h"
+#include "cli/mcus_command.h"
 
 #include <algorithm>
 #include <cmath>
@@ -253,7 +254,7 @@ Command addBenchCompareCommand(CLI::App& bench) {
     return {
         app, [o](std::ostream& out, std::ostream& err) {
             const auto started = BenchClock::now();
-            const auto catalog = McuCatalog::load();
+            const auto catalog = loadMcuCatalog(err);
             const auto mcu = catalog.find(o->mcu);
             const auto* runtime = mcu.runtime(mcu.defaultRuntime);
             std::optional<TempStore> temp;

@@ -1,4 +1,5 @@
 #include "cli/bench_cost.h"
+#include "cli/mcus_command.h"
 
 #include <chrono>
 
@@ -63,9 +64,9 @@ Command addBenchCostCommand(CLI::App& bench) {
         ->check(CLI::Range(0.01, 3600.0));
     app->add_option("--seed", o->seed, "Sampling seed")->capture_default_str();
     app->add_flag("--json", o->json, "Print the figures as JSON");
-    return {app, [o](std::ostream& out, std::ostream&) {
+    return {app, [o](std::ostream& out, std::ostream& err) {
                 const auto space = SearchSpace::load(o->space);
-                const auto catalog = McuCatalog::load();
+                const auto catalog = loadMcuCatalog(err);
                 const auto& mcu = catalog.find(o->mcu);
                 const auto& runtime = *mcu.runtime(mcu.defaultRuntime);
                 const auto budgets = CostModel::budgetsOf(mcu);

@@ -1,4 +1,5 @@
 #include "cli/bench_fidelity.h"
+#include "cli/mcus_command.h"
 
 #include <cstdio>
 
@@ -189,7 +190,7 @@ Command addBenchFidelityCommand(CLI::App& bench) {
             ImageCache cache(dataset, {});
             loaded.supernet->eval();
 
-            const auto catalog = McuCatalog::load();
+            const auto catalog = loadMcuCatalog(err);
             const auto mcu = catalog.find(o->mcu);
             const auto* runtime = mcu.runtime(mcu.defaultRuntime);
             CostModel model;

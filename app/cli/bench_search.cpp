@@ -1,4 +1,5 @@
 #include "cli/bench_search.h"
+#include "cli/mcus_command.h"
 
 #include <chrono>
 #include <cmath>
@@ -64,7 +65,7 @@ Command addBenchSearchCommand(CLI::App& bench) {
     app->add_flag("--json", o->json, "Print the figures as JSON");
     return {app, [o](std::ostream& out, std::ostream& err) {
                 auto task = loadBenchTask(o->dataset, o->supernet, o->space);
-                const auto catalog = McuCatalog::load();
+                const auto catalog = loadMcuCatalog(err);
                 SearchConfig c;
                 c.strategy.population = o->population;
                 c.maxEvaluations = o->evaluations;

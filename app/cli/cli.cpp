@@ -1,5 +1,7 @@
 #include "cli/cli.h"
 
+#include <cmath>
+#include <cstdlib>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -15,6 +17,42 @@
 #include "common/torch_info.h"
 
 namespace dnas::cli {
+namespace {
+
+// What every option value must be, whatever the command: not empty, and a number is finite
+// and not negative (no option of dnas takes a negative number; "nan" would otherwise reach
+// a run's stored configuration as null, and -1 a loop bound).
+std::string checkValue(const std::string& value, bool numeric) {
+    if (value.empty())
+        return "must not be empty";
+    if (!numeric)
+        return {};
+    char* end = nullptr;
+    const double v = std::strtod(value.c_str(), &end);
+    if (end == value.c_str() || *end != '\0')
+        return {}; // not a number at all: CLI11's conversion names the expected type
+    if (!std::isfinite(v))
+        return "must be a finite number, found '" + value + "'";
+    if (v < 0)
+        return "must not be negative, found '" + value + "'";
+    return {};
+}
+
+void guardValues(CLI::App& app) {
+    for (auto* option : app.get_options()) {
+        if (option->get_type_size() == 0)
+            continue; // a flag
+        const auto type = option->get_type_name();
+        const bool numeric =
+            type.rfind("FLOAT", 0) == 0 || type.rfind("INT", 0) == 0 || type.rfind("UINT", 0) == 0;
+        option->check(CLI::Validator(
+            [numeric](std::string& value) { return checkValue(value, numeric); }, ""));
+    }
+    for (auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
+        guardValues(*sub);
+}
+
+} // namespace
 
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     CLI::App app{"DNAS Studio command line: data-aware neural architecture search for "
@@ -29,6 +67,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     addSupernetCommands(app, commands);
     addSearchCommands(app, commands);
     addBenchCommands(app, commands);
+    guardValues(app);
 
     try {
         app.parse(argc, argv);

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cli/mcus_command.h"
 #include "cli/text_table.h"
 #include "common/error.h"
 #include "common/format.h"
@@ -109,10 +110,10 @@ Budgets resolveBudgets(const std::string& sram, const std::string& flash,
     return budgets;
 }
 
-CostResult computeCost(const CostRequest& q) {
+CostResult computeCost(const CostRequest& q, std::ostream& warnings) {
     CostResult result;
     result.spec = resolveArchitecture(q);
-    const auto catalog = McuCatalog::load({q.mcuFiles.begin(), q.mcuFiles.end()});
+    const auto catalog = loadMcuCatalog(warnings, q.mcuFiles);
     result.mcu = catalog.find(q.mcu);
     const std::string runtimeId = q.runtime.empty() ? result.mcu.defaultRuntime : q.runtime;
     const RuntimeProfile* runtime = result.mcu.runtime(runtimeId);
@@ -262,8 +263,8 @@ Command addCostCommand(CLI::App& parent) {
     app->add_flag("--json", *json, "Print one JSON object instead of the table");
     arch->excludes(width);
     width->excludes(arch);
-    return {app, [q, json](std::ostream& out, std::ostream&) {
-                const auto result = computeCost(*q);
+    return {app, [q, json](std::ostream& out, std::ostream& err) {
+                const auto result = computeCost(*q, err);
                 if (*json)
                     out << costJson(result).dump(2) << '\n';
                 else

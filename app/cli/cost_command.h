@@ -43,7 +43,7 @@ struct CostResult {
 };
 
 // Resolves the request and estimates; throws InputError for any invalid part of it.
-CostResult computeCost(const CostRequest& request);
+CostResult computeCost(const CostRequest& request, std::ostream& warnings);
 void printCostText(const CostResult& result, std::ostream& out);
 nlohmann::json costJson(const CostResult& result);
 

@@ -8,8 +8,9 @@ namespace dnas::cli {
 
 void DataArgs::add(CLI::App* app, bool required) {
     auto* opt = app->add_option("--dataset", dataset,
-                                "Dataset: fashion-mnist, fashion-mnist:binary, or a folder/CSV "
-                                "(see `dnas data inspect`)");
+                                "Dataset: fashion-mnist, fashion-mnist:binary, openclipart, "
+                                "openclipart:people, or a folder/CSV (see `dnas data inspect`)");
+    datasetOption = opt;
     if (required)
         opt->required();
     else
@@ -22,6 +23,10 @@ void DataArgs::add(CLI::App* app, bool required) {
     app->add_option("--cache-gb", cacheGb, "Memory budget of the image cache in GiB")
         ->capture_default_str()
         ->check(CLI::Range(0.05, 1024.0));
+}
+
+bool DataArgs::given() const {
+    return datasetOption && datasetOption->count() > 0;
 }
 
 std::shared_ptr<Dataset> DataArgs::load() const {

@@ -8,7 +8,8 @@
 
 namespace CLI {
 class App;
-}
+class Option;
+} // namespace CLI
 
 namespace dnas::cli {
 
@@ -19,10 +20,13 @@ struct DataArgs {
     std::string images;
     double holdout = 0.1;
     double cacheGb = 2;
+    CLI::Option* datasetOption = nullptr;
 
     // Adds the options; `required` makes --dataset mandatory, otherwise `dataset` is the
     // default.
     void add(CLI::App* app, bool required);
+    // Whether --dataset was given (rather than left at its default).
+    bool given() const;
     std::shared_ptr<Dataset> load() const;
     ImageCache::Options cacheOptions() const;
 };

@@ -9,6 +9,13 @@
 
 namespace dnas::cli {
 
+McuCatalog loadMcuCatalog(std::ostream& err, const std::vector<std::string>& files) {
+    auto catalog = McuCatalog::load({files.begin(), files.end()});
+    for (const auto& p : catalog.problems())
+        err << "dnas: warning: skipped MCU profile: " << p.toString() << '\n';
+    return catalog;
+}
+
 Command addMcusCommand(CLI::App& parent) {
     auto json = std::make_shared<bool>(false);
     auto files = std::make_shared<std::vector<std::string>>();
@@ -18,9 +25,7 @@ Command addMcusCommand(CLI::App& parent) {
     app->add_option("--mcu-file", *files, "Extra MCU profile JSON file(s) to load");
     app->add_flag("--json", *json, "Print a JSON list of profiles");
     return {app, [json, files](std::ostream& out, std::ostream& err) {
-                const auto catalog = McuCatalog::load({files->begin(), files->end()});
-                for (const auto& p : catalog.problems())
-                    err << "dnas: warning: skipped MCU profile: " << p.toString() << '\n';
+                const auto catalog = loadMcuCatalog(err, *files);
                 if (*json) {
                     nlohmann::json list = nlohmann::json::array();
                     for (const auto& p : catalog.profiles())

@@ -1,4 +1,5 @@
 #include "cli/search_command.h"
+#include "cli/mcus_command.h"
 
 #include <atomic>
 #include <csignal>
@@ -37,7 +38,8 @@ extern "C" void onSearchInterrupt(int) {
 // The frontier of a stored run's mode under the run's latest budgets, from the stored costs
 // and accuracies.
 nlohmann::json showMode(RunStore& store, const RunInfo& run, const std::string& mode) {
-    const auto config = SearchConfig::fromJson(run.config);
+    const auto config = SearchConfig::fromJson(
+        run.config, store.path().string() + " run " + std::to_string(run.id) + " configuration");
     ParetoArchive archive;
     std::map<std::int64_t, CandidateRecord> byId;
     for (const auto& r : store.candidates(run.id)) {
@@ -153,7 +155,8 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
             ->capture_default_str();
         app->add_option("--population", a->config.strategy.population,
                         "Population / generation size")
-            ->capture_default_str();
+            ->capture_default_str()
+            ->check(CLI::Range(2, 1'000'000));
         app->add_option("--objectives", a->config.objectives,
                         "Costs to minimise with accuracy: peak_sram_bytes, flash_bytes, "
                         "latency_ms, macs, energy_mj")
@@ -214,7 +217,7 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                                               a->fixedData + "'");
                      c.fixedData = DataConfig{res, *colour};
                  }
-                 const auto catalog = McuCatalog::load();
+                 const auto catalog = loadMcuCatalog(err);
                  const auto mcu = catalog.find(a->mcu);
                  c.budgets = resolveBudgets(
                      a->sramBudget, a->flashBudget,
@@ -226,7 +229,9 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                      // it adopted while running. Stop conditions given now replace the stored
                      // ones (to extend a run).
                      const auto given = c;
-                     c = SearchConfig::fromJson(resumed->config);
+                     c = SearchConfig::fromJson(resumed->config, a->store + " run " +
+                                                                     std::to_string(a->resume) +
+                                                                     " configuration");
                      if (maxEvals->count() + generations->count() + timeLimit->count() > 0) {
                          c.maxEvaluations = given.maxEvaluations;
                          c.generations = given.generations;
@@ -314,9 +319,7 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                 app->add_option("run", a.run, "Run id (see `dnas runs list`)")->required();
         };
         auto openStore = [](const std::string& path) {
-            if (!std::filesystem::exists(path))
-                throw InputError({{path, 0, {}, "run store does not exist"}});
-            return RunStore::open(path);
+            return RunStore::open(path, RunStore::Access::ReadOnly);
         };
         {
             auto a = std::make_shared<Args>();

@@ -252,9 +252,8 @@ void addSupernetCommands(CLI::App& parent, std::vector<Command>& commands) {
                  auto loaded = loadCheckpoint(a->supernet);
                  const auto space = SearchSpace::fromDocument(
                      JsonDocument::fromText(loaded.meta.space.dump(), a->supernet + " (space)"));
-                 if (a->data.dataset == "fashion-mnist" &&
-                     loaded.meta.datasetName != "fashion-mnist")
-                     a->data.dataset = loaded.meta.datasetName; // default: the checkpoint's dataset
+                 if (!a->data.given()) // default: the checkpoint's dataset
+                     a->data.dataset = loaded.meta.datasetName;
                  const auto dataset = a->data.load();
                  checkCheckpointMatches(loaded.meta, a->supernet, space, *dataset);
                  std::vector<Candidate> candidates;

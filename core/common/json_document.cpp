@@ -1,7 +1,7 @@
 #include "common/json_document.h"
 
+#include <algorithm>
 #include <fstream>
-#include <sstream>
 
 #include "common/error.h"
 #include "common/json_reader.h"
@@ -93,6 +93,52 @@ private:
     int line_ = 1;
 };
 
+// Line (1-based) of byte `offset` of `text`.
+int lineAt(std::string_view text, std::size_t offset) {
+    const auto end = std::min(offset, text.size());
+    return 1 + static_cast<int>(std::count(text.begin(), text.begin() + end, '\n'));
+}
+
+// Refuses nesting deeper than kMaxDepth before anything recursive sees the text (a parser,
+// a destructor, the line indexer): "[[[[..." of a few hundred KB would exhaust the stack.
+void checkNesting(std::string_view text, const std::string& origin) {
+    int depth = 0;
+    bool inString = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > JsonDocument::kMaxDepth)
+                throw InputError(
+                    {{origin,
+                      lineAt(text, i),
+                      {},
+                      "JSON nested more than " + std::to_string(JsonDocument::kMaxDepth) +
+                          " levels deep; not a DNAS Studio file"}});
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+}
+
+// The line of the first occurrence of a number that does not fit a double ("1e999"), named
+// in nlohmann's out_of_range.406 message as "number overflow parsing '1e999'".
+int overflowLine(std::string_view text, const std::string& what) {
+    const auto open = what.find('\'');
+    const auto close = open == std::string::npos ? open : what.find('\'', open + 1);
+    if (close == std::string::npos)
+        return 0;
+    const auto token = what.substr(open + 1, close - open - 1);
+    const auto at = text.find(token);
+    return at == std::string_view::npos ? 0 : lineAt(text, at);
+}
+
 // nlohmann's message is "[json.exception.parse_error.101] parse error at line 3, column 5:
 // syntax error while parsing ..."; keep the part after the position.
 std::string syntaxMessage(const std::string& what) {
@@ -122,12 +168,30 @@ JsonDocument JsonDocument::fromFile(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw InputError({{path.string(), 0, {}, "cannot be opened for reading"}});
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return fromText(buffer.str(), path.string());
+    // Read at most one chunk beyond the limit: /dev/zero or a huge file must not fill memory.
+    std::string text;
+    char chunk[1 << 16];
+    while (text.size() <= kMaxBytes && in.read(chunk, sizeof chunk).gcount() > 0)
+        text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (in.bad())
+        throw InputError({{path.string(), 0, {}, "read error"}});
+    if (text.size() > kMaxBytes)
+        throw InputError({{path.string(),
+                           0,
+                           {},
+                           "larger than " + std::to_string(kMaxBytes >> 20) +
+                               " MiB; not a DNAS Studio JSON file"}});
+    return fromText(std::move(text), path.string());
 }
 
 JsonDocument JsonDocument::fromText(std::string text, std::string origin) {
+    if (text.size() > kMaxBytes)
+        throw InputError({{origin,
+                           0,
+                           {},
+                           "larger than " + std::to_string(kMaxBytes >> 20) +
+                               " MiB; not a DNAS Studio JSON text"}});
+    checkNesting(text, origin);
     try {
         auto root = nlohmann::json::parse(text);
         return JsonDocument(std::move(text), std::move(origin), std::move(root));
@@ -137,6 +201,14 @@ JsonDocument JsonDocument::fromText(std::string text, std::string origin) {
         for (std::size_t i = 0; i < end; ++i)
             line += text[i] == '\n' ? 1 : 0;
         throw InputError({{origin, line, {}, "malformed JSON: " + syntaxMessage(e.what())}});
+    } catch (const nlohmann::json::out_of_range& e) {
+        throw InputError(
+            {{origin,
+              overflowLine(text, e.what()),
+              {},
+              "malformed JSON: " + syntaxMessage(e.what()) + " (beyond the range of a double)"}});
+    } catch (const nlohmann::json::exception& e) {
+        throw InputError({{origin, 0, {}, "malformed JSON: " + syntaxMessage(e.what())}});
     }
 }
 

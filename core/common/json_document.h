@@ -14,7 +14,13 @@ namespace dnas {
 // with the line of the error.
 class JsonDocument {
 public:
-    // Reads and parses a file; a missing/unreadable file or a syntax error throws InputError.
+    // Every JSON input of DNAS Studio is small; larger or deeper texts are refused with an
+    // InputError before they are parsed (a hostile file must not exhaust memory or stack).
+    static constexpr std::size_t kMaxBytes = std::size_t{16} << 20;
+    static constexpr int kMaxDepth = 64;
+
+    // Reads and parses a file; a missing/unreadable/oversized file or a syntax error throws
+    // InputError.
     static JsonDocument fromFile(const std::filesystem::path& path);
     // `origin` names the text in messages (a file name, "<built-in mcus/x.json>", ...).
     static JsonDocument fromText(std::string text, std::string origin);

@@ -80,7 +80,10 @@ const McuProfile& McuCatalog::find(const std::string& id) const {
     for (const auto& p : profiles_)
         if (p.id == id)
             return p;
-    throw InputError("--mcu", "unknown MCU '" + id + "' (known: " + join(ids()) + ")");
+    std::string skipped;
+    for (const auto& p : problems_)
+        skipped += "; skipped broken profile " + p.toString();
+    throw InputError("--mcu", "unknown MCU '" + id + "' (known: " + join(ids()) + ")" + skipped);
 }
 
 std::vector<std::string> McuCatalog::ids() const {

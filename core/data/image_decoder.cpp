@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include <opencv2/core/utils/logger.hpp>
@@ -30,8 +32,67 @@ bool contains(std::span<const std::uint8_t> bytes, std::initializer_list<std::ui
 }
 
 constexpr std::size_t kTail = 1024;
+constexpr std::size_t kHead = 4096; // enough for a PNG's IHDR and most JPEGs' frame header
+
+std::uint32_t bigEndian(std::span<const std::uint8_t> b, std::size_t at, int bytes) {
+    std::uint32_t v = 0;
+    for (int i = 0; i < bytes; ++i)
+        v = v << 8 | b[at + i];
+    return v;
+}
+
+struct Size {
+    std::uint64_t width = 0, height = 0;
+};
+
+// The width and height an encoded image declares in its header (PNG IHDR, JPEG start of
+// frame, BMP info header), when `head` holds them.
+std::optional<Size> declaredSize(std::span<const std::uint8_t> head) {
+    if (startsWith(head, {0x89, 'P', 'N', 'G'}) && head.size() >= 24)
+        return Size{bigEndian(head, 16, 4), bigEndian(head, 20, 4)};
+    if (startsWith(head, {'B', 'M'}) && head.size() >= 26) {
+        auto little = [&](std::size_t at) {
+            return static_cast<std::int32_t>(head[at] | head[at + 1] << 8 | head[at + 2] << 16 |
+                                             static_cast<std::uint32_t>(head[at + 3]) << 24);
+        };
+        return Size{static_cast<std::uint64_t>(std::abs(std::int64_t{little(18)})),
+                    static_cast<std::uint64_t>(std::abs(std::int64_t{little(22)}))};
+    }
+    if (!startsWith(head, {0xFF, 0xD8}))
+        return std::nullopt;
+    std::size_t at = 2;
+    while (at + 4 <= head.size() && head[at] == 0xFF) {
+        const std::uint8_t marker = head[at + 1];
+        if (marker == 0xFF) { // fill byte
+            ++at;
+            continue;
+        }
+        const bool frame =
+            marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+        if (frame)
+            return at + 9 <= head.size() ? std::optional<Size>(Size{bigEndian(head, at + 7, 2),
+                                                                    bigEndian(head, at + 5, 2)})
+                                         : std::nullopt;
+        at += 2 + bigEndian(head, at + 2, 2);
+    }
+    return std::nullopt;
+}
 
 } // namespace
+
+std::string checkDeclaredSize(std::span<const std::uint8_t> head) {
+    const auto size = declaredSize(head);
+    if (!size)
+        return {};
+    if (size->width == 0 || size->height == 0)
+        return "corrupt image: its header declares " + std::to_string(size->width) + " x " +
+               std::to_string(size->height) + " pixels";
+    if (size->width * size->height <= kMaxImagePixels)
+        return {};
+    return "image too large: its header declares " + std::to_string(size->width) + " x " +
+           std::to_string(size->height) + " pixels, more than the " +
+           std::to_string(kMaxImagePixels) + " (8192 x 8192) that DNAS Studio decodes";
+}
 
 std::string checkEncodedImage(std::span<const std::uint8_t> head,
                               std::span<const std::uint8_t> tail, std::uintmax_t fileSize) {
@@ -40,17 +101,17 @@ std::string checkEncodedImage(std::span<const std::uint8_t> head,
     if (startsWith(head, {0xFF, 0xD8})) {
         if (!contains(tail, {0xFF, 0xD9}))
             return "truncated JPEG: no end-of-image marker";
-        return {};
+        return checkDeclaredSize(head);
     }
     if (startsWith(head, {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'})) {
         if (!contains(tail, {'I', 'E', 'N', 'D'}))
             return "truncated PNG: no IEND chunk";
-        return {};
+        return checkDeclaredSize(head);
     }
     if (startsWith(head, {'B', 'M'}) || startsWith(head, {'R', 'I', 'F', 'F'}) ||
         startsWith(head, {'I', 'I', '*', 0}) || startsWith(head, {'M', 'M', 0, '*'}) ||
         startsWith(head, {'P'}))
-        return {}; // BMP, WebP, TIFF, PNM: left to the decoder
+        return checkDeclaredSize(head); // BMP's size; WebP, TIFF, PNM: left to the decoder
     return "not an image (unknown file signature)";
 }
 
@@ -62,7 +123,7 @@ std::string checkImageFile(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return "cannot be opened";
-    std::array<std::uint8_t, 16> head{};
+    std::array<std::uint8_t, kHead> head{};
     in.read(reinterpret_cast<char*>(head.data()), head.size());
     const auto headSize = static_cast<std::size_t>(in.gcount());
     std::vector<std::uint8_t> tail(static_cast<std::size_t>(std::min<std::uintmax_t>(size, kTail)));
@@ -74,7 +135,7 @@ std::string checkImageFile(const std::filesystem::path& path) {
 
 cv::Mat decodeImage(std::span<const std::uint8_t> bytes) {
     silenceOpenCv();
-    const auto head = bytes.first(std::min<std::size_t>(bytes.size(), 16));
+    const auto head = bytes.first(std::min<std::size_t>(bytes.size(), kHead));
     const auto tail = bytes.last(std::min<std::size_t>(bytes.size(), kTail));
     if (auto problem = checkEncodedImage(head, tail, bytes.size()); !problem.empty())
         throw ImageDecodeError(problem);

@@ -16,8 +16,15 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// Cheap structural check of an encoded image (signature, and the end marker of JPEG and PNG,
-// which truncated files lack). Returns an empty string when it looks whole, else the reason.
+// The largest image decoded (8192 x 8192): a "PNG bomb" declaring more is refused from its
+// header, before any pixel memory is allocated.
+inline constexpr std::uint64_t kMaxImagePixels = std::uint64_t{8192} * 8192;
+
+// Empty, or why the width x height declared in `head` (PNG, JPEG, BMP) cannot be decoded.
+std::string checkDeclaredSize(std::span<const std::uint8_t> head);
+// Cheap structural check of an encoded image (signature, the end marker of JPEG and PNG,
+// which truncated files lack, and the declared size). `head` is the file's first bytes (4 KiB
+// suffice). Returns an empty string when it looks whole, else the reason.
 std::string checkEncodedImage(std::span<const std::uint8_t> head,
                               std::span<const std::uint8_t> tail, std::uintmax_t fileSize);
 // Reads just the head and tail of a file for checkEncodedImage().

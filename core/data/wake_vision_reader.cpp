@@ -113,6 +113,8 @@ Dataset readWakeVisionCsv(const std::vector<std::filesystem::path>& csvFiles,
         std::vector<std::string> header;
         while (header.empty() && std::getline(in, line)) {
             ++lineNo;
+            if (lineNo == 1 && line.starts_with("\xEF\xBB\xBF"))
+                line.erase(0, 3); // UTF-8 byte-order mark, as spreadsheet programs write it
             if (!trim(line).empty())
                 header = splitCsvLine(line);
         }

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <opencv2/core.hpp>
 
 #include "common/error.h"
 #include "common/format.h"
+#include "common/json_document.h"
+#include "common/json_reader.h"
 #include "data/dataset.h"
 #include "report/statistics.h"
 #include "space/search_space.h"
@@ -78,43 +81,71 @@ nlohmann::json SearchConfig::toJson() const {
     return j;
 }
 
-SearchConfig SearchConfig::fromJson(const nlohmann::json& j) {
+SearchConfig SearchConfig::fromJson(const nlohmann::json& j, const std::string& origin) {
+    const auto doc = JsonDocument::fromText(j.dump(2), origin);
+    const auto& root = doc.root();
+    JsonReader r(doc);
     SearchConfig c;
-    try {
-        c.mode = j.at("mode").get<std::string>();
-        c.strategy.name = j.at("strategy").get<std::string>();
-        c.strategy.population = j.at("population").get<int>();
-        const auto costMode = parseCostMode(j.at("cost_mode").get<std::string>());
-        if (!costMode)
-            throw InputError("run configuration", "unknown cost_mode " + j["cost_mode"].dump());
-        c.costMode = *costMode;
-        const auto& b = j.at("budgets");
-        c.budgets.sramBytes = b.at("sram_bytes").get<Bytes>();
-        c.budgets.flashBytes = b.at("flash_bytes").get<Bytes>();
-        if (b.contains("latency_ms") && !b["latency_ms"].is_null())
-            c.budgets.latencyMs = b["latency_ms"].get<double>();
-        c.objectives = j.at("objectives").get<std::vector<std::string>>();
-        c.maxEvaluations = j.at("max_evaluations").get<long long>();
-        c.generations = j.at("generations").get<int>();
-        c.timeLimitSeconds = j.at("time_limit_seconds").get<double>();
-        c.seed = j.at("seed").get<std::uint64_t>();
-        const auto kind = parseEvaluatorKind(j.at("evaluator").get<std::string>());
-        if (!kind)
-            throw InputError("run configuration", "unknown evaluator " + j["evaluator"].dump());
-        c.eval.kind = *kind;
-        c.eval.valSubset = j.at("val_subset").get<std::size_t>();
-        if (j.contains("fixed_data")) {
-            const auto& f = j["fixed_data"];
-            const auto colour = parseColourMode(f.at("colour").get<std::string>());
-            if (!colour)
-                throw InputError("run configuration", "unknown colour " + f["colour"].dump());
-            c.fixedData = DataConfig{f.at("resolution").get<int>(), *colour};
-        }
-        if (j.contains("inputs"))
-            c.inputs = j["inputs"];
-    } catch (const nlohmann::json::exception& e) {
-        throw InputError("run configuration", std::string("malformed: ") + e.what());
+    constexpr auto req = Presence::Required;
+    constexpr long long kMaxCount = 1'000'000'000'000LL;
+    auto text = [&](const nlohmann::json& parent, const std::string& path, const char* name) {
+        return r.string(parent, path, name, req).value_or("");
+    };
+    c.mode = text(root, "", "mode");
+    c.strategy.name = text(root, "", "strategy");
+    c.strategy.population =
+        static_cast<int>(r.integer(root, "", "population", req, 2, 1'000'000).value_or(2));
+    const auto costMode = text(root, "", "cost_mode");
+    if (const auto m = parseCostMode(costMode))
+        c.costMode = *m;
+    else if (!costMode.empty())
+        r.problem("cost_mode", "unknown cost mode '" + costMode + "'");
+    if (const auto* b = r.object(root, "", "budgets", req)) {
+        c.budgets.sramBytes = r.integer(*b, "budgets", "sram_bytes", req, 1, kMaxCount).value_or(1);
+        c.budgets.flashBytes =
+            r.integer(*b, "budgets", "flash_bytes", req, 1, kMaxCount).value_or(1);
+        const auto latency = b->find("latency_ms");
+        if (latency != b->end() && !latency->is_null())
+            c.budgets.latencyMs = r.numberValue(*latency, "budgets.latency_ms", 1e-9, 1e12);
     }
+    c.objectives.clear();
+    if (const auto* objectives = r.array(root, "", "objectives", req))
+        for (std::size_t i = 0; i < objectives->size(); ++i) {
+            const auto& o = (*objectives)[i];
+            if (o.is_string())
+                c.objectives.push_back(o.get<std::string>());
+            else
+                r.problem(JsonReader::index("objectives", i), "expected an objective name");
+        }
+    c.maxEvaluations = r.integer(root, "", "max_evaluations", req, 0, kMaxCount).value_or(0);
+    c.generations =
+        static_cast<int>(r.integer(root, "", "generations", req, 0, 1'000'000'000).value_or(0));
+    c.timeLimitSeconds = r.number(root, "", "time_limit_seconds", req, 0, 1e12).value_or(0);
+    const auto seed = root.find("seed");
+    if (seed != root.end() && seed->is_number_unsigned())
+        c.seed = seed->get<std::uint64_t>();
+    else
+        c.seed = static_cast<std::uint64_t>(
+            r.integer(root, "", "seed", req, 0, std::numeric_limits<long long>::max()).value_or(0));
+    const auto evaluator = text(root, "", "evaluator");
+    if (const auto kind = parseEvaluatorKind(evaluator))
+        c.eval.kind = *kind;
+    else if (!evaluator.empty())
+        r.problem("evaluator", "unknown evaluator '" + evaluator + "'");
+    c.eval.valSubset =
+        static_cast<std::size_t>(r.integer(root, "", "val_subset", req, 0, kMaxCount).value_or(0));
+    if (const auto* f = r.object(root, "", "fixed_data", Presence::Optional)) {
+        const auto resolution = r.integer(*f, "fixed_data", "resolution", req, 1, 1 << 16);
+        const auto colourText = text(*f, "fixed_data", "colour");
+        const auto colour = parseColourMode(colourText);
+        if (!colour && !colourText.empty())
+            r.problem("fixed_data.colour", "unknown colour mode '" + colourText + "'");
+        if (resolution && colour)
+            c.fixedData = DataConfig{static_cast<int>(*resolution), *colour};
+    }
+    if (const auto* inputs = r.object(root, "", "inputs", Presence::Optional))
+        c.inputs = *inputs;
+    r.throwIfProblems();
     return c;
 }
 

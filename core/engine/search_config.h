@@ -49,8 +49,9 @@ struct SearchConfig {
 
     nlohmann::json toJson() const;
     // The configuration stored with a run (what toJson() wrote), for --resume. Throws
-    // InputError naming the field that is missing or malformed.
-    static SearchConfig fromJson(const nlohmann::json& j);
+    // InputError naming `origin` and the field that is missing or malformed.
+    static SearchConfig fromJson(const nlohmann::json& j,
+                                 const std::string& origin = "run configuration");
 };
 
 // A cost report's or a stored candidate's cost by objective name (peak_sram_bytes, flash_bytes,

@@ -161,6 +161,12 @@ void checkReachable(const SearchSpace& space, int classes, const McuProfile& mcu
 void SearchEngine::checkBudgets(const SearchConfig& config, const Budgets& budgets,
                                 const SearchSpace& space, int classes, const McuProfile& mcu,
                                 const RuntimeProfile& runtime, const DataConfig& hwNasData) {
+    if (config.mode != "dnas") { // a configuration outside the space is no budget's fault
+        Candidate probe = space.smallest();
+        probe.data = hwNasData;
+        if (const auto problems = space.check(probe); !problems.empty())
+            throw InputError("--fixed-data", problems.front());
+    }
     if (config.mode != "hwnas")
         checkReachable(space, classes, mcu, runtime, config.costMode, budgets, std::nullopt);
     if (config.mode != "dnas")
@@ -190,12 +196,6 @@ std::int64_t SearchEngine::run(const SearchConfig& requested, SearchInputs& in,
                          "give a stop condition: --max-evals, --generations or --time-limit");
 
     const DataConfig fixed = config.hwNasData(space, *in.dataset);
-    if (config.mode != "dnas") {
-        Candidate probe = space.smallest();
-        probe.data = fixed;
-        if (const auto problems = space.check(probe); !problems.empty())
-            throw InputError("--fixed-data", problems.front());
-    }
     std::vector<ModeState> modes;
     for (const std::string name : {"dnas", "hwnas"}) {
         if (config.mode != "compare" && config.mode != name)
@@ -526,7 +526,11 @@ std::int64_t SearchEngine::run(const SearchConfig& requested, SearchInputs& in,
         in.store->setStatus(runId, stopped ? "stopped" : "finished");
         observer.finished(runId, stopped);
     } catch (const std::exception& e) {
-        in.store->setStatus(runId, "failed");
+        try {
+            in.store->setStatus(runId, "failed");
+        } catch (const std::exception&) {
+            // The store itself failed (a full disk): the run shows as interrupted, resumable.
+        }
         observer.failed(e.what());
         throw;
     }

@@ -47,6 +47,47 @@ std::string firstStarvedLayer(const ArchitectureSpec& spec, int resolution) {
     return {};
 }
 
+struct SizeBound {
+    double macs = 0;
+    double activations = 0;
+    double params = 0;
+};
+
+// MACs, activation and parameter elements of the network, in floating point (which cannot
+// overflow) so that oversized networks are refused before any integer count is made.
+SizeBound sizeBound(const ArchitectureSpec& spec) {
+    SizeBound s;
+    auto next = [](double side, int stride) {
+        return std::ceil(side / stride);
+    };
+    double side = spec.resolution;
+    double channels = spec.inputChannels;
+    auto layer = [&](double outSide, double outChannels, double macsPerOutput, double params) {
+        s.macs += outSide * outSide * outChannels * macsPerOutput;
+        s.activations += outSide * outSide * outChannels;
+        s.params += params;
+        side = outSide;
+        channels = outChannels;
+    };
+    s.activations += side * side * channels;
+    const double k2 = double(spec.stemKernel) * spec.stemKernel;
+    layer(next(side, spec.stemStride), spec.stemChannels, k2 * channels,
+          k2 * channels * spec.stemChannels);
+    for (std::size_t i = 0; i < spec.blocks.size(); ++i) {
+        const auto& b = spec.blocks[i];
+        const double expanded = spec.expandedChannels(i);
+        layer(side, expanded, channels, channels * expanded);
+        const double bk2 = double(b.kernel) * b.kernel;
+        layer(next(side, b.stride), expanded, bk2, bk2 * expanded);
+        layer(side, b.outChannels, expanded, expanded * b.outChannels);
+    }
+    if (spec.lastChannels > 0)
+        layer(side, spec.lastChannels, channels, channels * spec.lastChannels);
+    s.macs += channels * spec.classes;
+    s.params += channels * spec.classes;
+    return s;
+}
+
 } // namespace
 
 int ArchitectureSpec::blockInputChannels(std::size_t i) const {
@@ -105,6 +146,20 @@ void validateArchitecture(const ArchitectureSpec& spec, const std::string& origi
             bad(field, "must be positive, found " + std::to_string(v));
     };
     positive("input.resolution", spec.resolution);
+    if (spec.resolution > kMaxResolution)
+        bad("input.resolution", "must be at most " + std::to_string(kMaxResolution) +
+                                    " pixels, found " + std::to_string(spec.resolution));
+    if (spec.blocks.size() > kMaxBlocks)
+        bad("blocks", "at most " + std::to_string(kMaxBlocks) +
+                          " blocks (repeats counted), found " + std::to_string(spec.blocks.size()));
+    auto channelCount = [&](const std::string& field, long long v) {
+        if (v > kMaxChannels)
+            bad(field, "must be at most " + std::to_string(kMaxChannels) + " channels, found " +
+                           std::to_string(v));
+    };
+    channelCount("stem.channels", spec.stemChannels);
+    channelCount("head.last_channels", spec.lastChannels);
+    channelCount("head.classes", spec.classes);
     if (spec.inputChannels != 1 && spec.inputChannels != 3)
         bad("input.channels",
             "must be 1 (grayscale) or 3 (RGB), found " + std::to_string(spec.inputChannels));
@@ -125,10 +180,27 @@ void validateArchitecture(const ArchitectureSpec& spec, const std::string& origi
         if (b.stride != 1 && b.stride != 2)
             bad(at + ".stride", "must be 1 or 2, found " + std::to_string(b.stride));
         positive(at + ".out_channels", b.outChannels);
+        channelCount(at + ".out_channels", b.outChannels);
+        if (problems.empty() && spec.expandedChannels(i) > kMaxChannels)
+            bad(at + ".expansion", "expands to " + std::to_string(spec.expandedChannels(i)) +
+                                       " channels, more than " + std::to_string(kMaxChannels));
     }
     if (spec.lastChannels < 0)
         bad("head.last_channels", "must not be negative (0 means no final convolution)");
     positive("head.classes", spec.classes);
+    if (problems.empty()) {
+        const auto size = sizeBound(spec);
+        char text[160];
+        if (size.macs > kMaxNetworkMacs || size.activations > kMaxNetworkElements ||
+            size.params > kMaxNetworkElements) {
+            std::snprintf(text, sizeof text,
+                          "the network is too large to cost: %.3g MACs, %.3g activation and %.3g "
+                          "parameter elements (limits %.0e and %.0e)",
+                          size.macs, size.activations, size.params, kMaxNetworkMacs,
+                          kMaxNetworkElements);
+            bad("input.resolution", text);
+        }
+    }
     if (problems.empty() && spec.resolution > 0) {
         const auto starved = firstStarvedLayer(spec, spec.resolution);
         if (!starved.empty())
@@ -158,7 +230,8 @@ ArchitectureSpec readArchitecture(const JsonDocument& doc) {
     if (const auto* input = r.object(root, "", "input", Presence::Required)) {
         r.onlyKeys(*input, "input", {"resolution", "channels"});
         spec.resolution = static_cast<int>(
-            r.integer(*input, "input", "resolution", Presence::Required, 1, kMax).value_or(0));
+            r.integer(*input, "input", "resolution", Presence::Required, 1, kMaxResolution)
+                .value_or(0));
         spec.inputChannels = static_cast<int>(
             r.integer(*input, "input", "channels", Presence::Optional, 1, 3).value_or(3));
         if (spec.inputChannels == 2)
@@ -196,6 +269,11 @@ ArchitectureSpec readArchitecture(const JsonDocument& doc) {
                           "must be odd, found " + std::to_string(b.kernel));
             const int repeat = static_cast<int>(
                 r.integer(item, at, "repeat", Presence::Optional, 1, 64).value_or(1));
+            if (spec.blocks.size() + repeat > kMaxBlocks) {
+                r.problem(at, "more than " + std::to_string(kMaxBlocks) +
+                                  " blocks (repeats counted); not a microcontroller network");
+                break;
+            }
             for (int k = 0; k < repeat; ++k) {
                 spec.blocks.push_back(b);
                 b.stride = 1;

@@ -55,6 +55,15 @@ ArchitectureSpec mobileNetV2(double width, int resolution, int classes, int inpu
 // source in messages (a file, or "--mobilenetv2").
 void validateArchitecture(const ArchitectureSpec& spec, const std::string& origin = {});
 
+// Limits of what DNAS Studio accepts and costs, far beyond any microcontroller network and
+// well inside the 64-bit counters of the cost model (so no sum can overflow), the same for an
+// architecture file, a command-line option and the GUI.
+inline constexpr int kMaxResolution = 8192;
+inline constexpr int kMaxChannels = 1 << 16;
+inline constexpr std::size_t kMaxBlocks = 1000;
+inline constexpr double kMaxNetworkMacs = 1e15;
+inline constexpr double kMaxNetworkElements = 1e13; // activation or parameter elements
+
 // The smallest square resolution that validateArchitecture() accepts for these strides.
 int minimumResolution(const ArchitectureSpec& spec);
 

@@ -48,6 +48,9 @@ std::vector<int> readIntList(JsonReader& r, const nlohmann::json& obj, const std
     return out;
 }
 
+// Classes assumed when a space is checked on its own (the dataset is not known yet).
+constexpr int kLargestClassCount = 1000;
+
 } // namespace
 
 std::vector<std::string> SearchSpace::presetNames() {
@@ -193,6 +196,13 @@ SearchSpace SearchSpace::fromDocument(const JsonDocument& doc) {
     if (s.depthVectors_.empty())
         throw InputError({{doc.origin(), doc.lineOf("stages"), "stages",
                            "no depth vector satisfies the stage ranges"}});
+    try { // the largest candidate within the limits every architecture must meet
+        validateArchitecture(s.decode(s.largest(), kLargestClassCount), doc.origin());
+    } catch (const InputError& e) {
+        throw InputError({{doc.origin(), doc.lineOf("stages"), "stages",
+                           "the space's largest candidate is not a valid network: " +
+                               e.problems().front().field + ": " + e.problems().front().message}});
+    }
     return s;
 }
 

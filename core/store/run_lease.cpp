@@ -125,6 +125,11 @@ void RunLease::checkAvailable(sqlite3* db, const std::string& store, std::int64_
         throw busy(store, runId, other->holder);
 }
 
+bool RunLease::held(sqlite3* db, std::int64_t runId) {
+    const auto row = leaseRow(db, runId);
+    return row && row->holder.alive(LeaseHolder::self().machine, unixSeconds());
+}
+
 bool RunLease::writable(sqlite3* db, std::int64_t runId, const std::string& token) {
     const auto row = leaseRow(db, runId);
     return row ? row->token == token : token.empty();

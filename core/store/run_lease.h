@@ -48,6 +48,8 @@ public:
     // Throws that InputError when a live process other than `token`'s holds `runId`.
     static void checkAvailable(sqlite3* db, const std::string& store, std::int64_t runId,
                                const std::string& token);
+    // Whether a live process (this one included) holds `runId`.
+    static bool held(sqlite3* db, std::int64_t runId);
     // Whether `token` may write to `runId`: it holds the lease, or (empty token) nobody does.
     static bool writable(sqlite3* db, std::int64_t runId, const std::string& token);
     // Throws InputError unless writable(): this process lost the run to another.

@@ -1,6 +1,10 @@
 #include "store/run_store.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include "common/error.h"
 #include "common/json_document.h"
@@ -72,7 +76,9 @@ void prepareSchema(sqlite3* db, const std::string& path) {
                            "it was left unchanged"}});
     sqliteExec(db, kTables);
     const auto stored = scalar(db, "SELECT value FROM meta WHERE key = 'schema_version'");
-    const int version = stored.empty() ? kSchemaVersion : std::stoi(stored);
+    const int version = stored.empty() ? kSchemaVersion : std::atoi(stored.c_str());
+    if (version < 1)
+        throw InputError({{path, 0, {}, "damaged run store: schema version '" + stored + "'"}});
     if (version > kSchemaVersion)
         throw InputError({{path,
                            0,
@@ -89,6 +95,40 @@ void prepareSchema(sqlite3* db, const std::string& path) {
                                   "SET value = excluded.value");
         write.bind(1, std::to_string(kSchemaVersion)).step();
     }
+}
+
+// A JSON column of the store; a damaged one is an InputError naming the store and the row.
+nlohmann::json storedJson(const std::string& text, const std::string& origin) {
+    return JsonDocument::fromText(text, origin).root();
+}
+
+// A store opened for reading only: ours, and of a schema this program reads.
+void checkReadable(sqlite3* db, const std::string& path) {
+    const bool ours =
+        scalar(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'") !=
+            "0" &&
+        scalar(db, "SELECT value FROM meta WHERE key = 'kind'") == "dnas-studio-run-store";
+    if (!ours)
+        throw InputError({{path, 0, {}, "not a DNAS Studio run store"}});
+    const auto version = scalar(db, "SELECT value FROM meta WHERE key = 'schema_version'");
+    if (version != std::to_string(kSchemaVersion))
+        throw InputError({{path,
+                           0,
+                           {},
+                           "run store schema version " + version + "; this program reads " +
+                               std::to_string(kSchemaVersion) +
+                               " (open it writable once to migrate an older one)"}});
+}
+
+// A damaged file is refused when it is opened, not after a whole search ran into it.
+void checkIntegrity(sqlite3* db, const std::string& path) {
+    const auto verdict = scalar(db, "PRAGMA quick_check(1)");
+    if (verdict != "ok")
+        throw InputError({{path,
+                           0,
+                           {},
+                           "the run store is damaged (SQLite quick_check: " + verdict +
+                               "); restore it from a backup or start a new store"}});
 }
 
 } // namespace
@@ -113,10 +153,44 @@ void RunStore::exec(const std::string& sql) {
     sqliteExec(db_, sql);
 }
 
-std::unique_ptr<RunStore> RunStore::open(const std::filesystem::path& path) {
+std::unique_ptr<RunStore> RunStore::open(const std::filesystem::path& path, Access access) {
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(path, ec);
+    if (access == Access::ReadOnly && !exists)
+        throw InputError({{path.string(), 0, {}, "run store does not exist"}});
+    if (std::filesystem::is_directory(path, ec))
+        throw InputError({{path.string(), 0, {}, "is a folder, expected a run store file"}});
+    const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    // SQLite writes FILE-wal and FILE-shm next to a WAL store, so writing needs the folder too.
+    const bool writable =
+        ::access(folder.c_str(), W_OK) == 0 && (!exists || ::access(path.c_str(), W_OK) == 0);
+    // Reading a writable store opens it as usual (an older schema is migrated).
+    const bool readOnly = access == Access::ReadOnly && !writable;
+    if (!readOnly && !writable)
+        throw InputError({{path.string(),
+                           0,
+                           {},
+                           std::string("cannot be written: ") + std::strerror(errno) +
+                               " (searching needs a writable file and folder; `dnas runs list` "
+                               "and `runs show` can read it where it is)"}});
+    // Read-only media: nothing can change the file, which lets SQLite read a WAL store
+    // without creating its -shm file (the "immutable" URI parameter).
+    std::string uri = "file:";
+    for (const char c : path.string()) {
+        if (c == '%' || c == '?' || c == '#') {
+            char escaped[4];
+            std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned char>(c));
+            uri += escaped;
+        } else {
+            uri += c;
+        }
+    }
+    if (readOnly)
+        uri += "?immutable=1";
     sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path.string().c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                        nullptr) != SQLITE_OK) {
+    const int flags = SQLITE_OPEN_URI | (readOnly ? SQLITE_OPEN_READONLY
+                                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (sqlite3_open_v2(uri.c_str(), &db, flags, nullptr) != SQLITE_OK) {
         const std::string message = db ? sqlite3_errmsg(db) : "out of memory";
         sqlite3_close(db);
         throw InputError({{path.string(), 0, {}, "cannot open the run store: " + message}});
@@ -124,8 +198,14 @@ std::unique_ptr<RunStore> RunStore::open(const std::filesystem::path& path) {
     std::unique_ptr<RunStore> store(new RunStore(db, path));
     sqlite3_busy_timeout(db, 5000);
     try {
-        sqliteTransaction(db, [&] { prepareSchema(db, path.string()); });
-        store->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+        if (readOnly)
+            checkReadable(db, path.string());
+        else
+            sqliteTransaction(db, [&] { prepareSchema(db, path.string()); });
+        checkIntegrity(db, path.string());
+        if (!readOnly)
+            store->exec(
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
     } catch (const std::runtime_error& e) {
         if (dynamic_cast<const InputError*>(&e))
             throw;
@@ -294,7 +374,7 @@ std::optional<nlohmann::json> RunStore::loadState(std::int64_t runId) {
     s.bind(1, runId);
     if (!s.step())
         return std::nullopt;
-    return nlohmann::json::parse(s.text(0));
+    return storedJson(s.text(0), path_.string() + " run " + std::to_string(runId) + " state");
 }
 
 std::vector<RunInfo> RunStore::runs() {
@@ -304,10 +384,19 @@ std::vector<RunInfo> RunStore::runs() {
              "FROM runs r ORDER BY r.id");
     std::vector<RunInfo> out;
     while (s.step())
-        out.push_back({s.integer(0), s.text(1), s.text(2), s.integer(6),
+        out.push_back({s.integer(0), s.text(1), statusOf(s.integer(0), s.text(2)), s.integer(6),
                        static_cast<std::uint64_t>(s.integer(3)), s.text(4),
-                       nlohmann::json::parse(s.text(5))});
+                       storedJson(s.text(5), path_.string() + " run " +
+                                                 std::to_string(s.integer(0)) + " configuration")});
     return out;
+}
+
+std::string RunStore::statusOf(std::int64_t runId, const std::string& stored) {
+    // A "running" run that no live process holds was killed, or its process could not record
+    // its end (a full disk); either way it can be resumed.
+    if (stored == "running" && !leases_.contains(runId) && !RunLease::held(db_, runId))
+        return "interrupted";
+    return stored;
 }
 
 RunInfo RunStore::run(std::int64_t runId) {
@@ -343,7 +432,8 @@ std::vector<CandidateRecord> RunStore::candidates(std::int64_t runId) {
         reader.throwIfProblems();
         r.evaluated = s.integer(6) != 0;
         r.accuracy = s.real(7);
-        r.metrics = nlohmann::json::parse(s.text(8));
+        r.metrics = storedJson(s.text(8),
+                               path_.string() + " candidate " + std::to_string(r.id) + " metrics");
         r.macs = s.integer(9);
         r.params = s.integer(10);
         r.peakSramBytes = s.integer(11);

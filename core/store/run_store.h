@@ -66,9 +66,14 @@ struct CandidateRecord {
 // process holds are refused; reading needs no lease.
 class RunStore {
 public:
-    // Opens or creates the store. Throws InputError naming the file when it is not a SQLite
-    // database, not a DNAS Studio run store, or from a newer schema.
-    static std::unique_ptr<RunStore> open(const std::filesystem::path& path);
+    enum class Access { ReadWrite, ReadOnly };
+    // Opens or creates (ReadWrite) the store; ReadOnly opens an existing one for reading (as
+    // usual when it is writable; read-only, without writing a byte, when it is not). Throws
+    // InputError naming the file when it cannot be written (for ReadWrite), is not a SQLite
+    // database, not a DNAS Studio run store, from a newer schema, or damaged (SQLite's
+    // quick_check).
+    static std::unique_ptr<RunStore> open(const std::filesystem::path& path,
+                                          Access access = Access::ReadWrite);
     ~RunStore();
     RunStore(const RunStore&) = delete;
     RunStore& operator=(const RunStore&) = delete;
@@ -119,6 +124,8 @@ private:
     // Runs `body` in one transaction after checking that this store may write to the run.
     void write(std::int64_t runId, const std::function<void()>& body);
     std::string tokenOf(std::int64_t runId) const; // empty: not held by this store
+    // The stored status, "interrupted" for a "running" run that no live process holds.
+    std::string statusOf(std::int64_t runId, const std::string& stored);
     std::int64_t insertCandidate(const CandidateRecord& record);
     void insertHypervolume(std::int64_t runId, const std::string& mode, std::int64_t evaluations,
                            double value);

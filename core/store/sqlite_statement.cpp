@@ -2,14 +2,53 @@
 
 #include <sqlite3.h>
 
+#include "common/error.h"
+
 namespace dnas {
 namespace {
 
-[[noreturn]] void fail(sqlite3* db, int rc) {
-    throw SqliteError(
-        std::string("run store: ") + sqlite3_errmsg(db) +
-            (rc == SQLITE_FULL ? " (disk full: the evaluations committed so far are kept)" : ""),
-        sqlite3_extended_errcode(db));
+// What the user can do about a failure of the file or the machine rather than of this
+// program; empty for the others (a constraint, a misuse: bugs, reported as such).
+std::string environmentFault(int code) {
+    switch (code & 0xff) {
+    case SQLITE_FULL:
+        return "the disk is full; the evaluations committed so far are kept - free space, "
+               "then continue with --resume";
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN:
+        return "the run store cannot be written (read-only file, folder or file system)";
+    case SQLITE_IOERR:
+        return "input/output error";
+    case SQLITE_CORRUPT:
+        return "the run store is damaged; restore it from a backup or start a new store";
+    case SQLITE_NOTADB:
+        return "not a SQLite database, so not a DNAS Studio run store; it was left unchanged";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return "the run store stayed locked by another process for 5 s; try again";
+    case SQLITE_NOMEM:
+        return "out of memory";
+    default:
+        return {};
+    }
+}
+
+[[noreturn]] void throwFor(sqlite3* db, const std::string& sqliteMessage) {
+    const int code = sqlite3_extended_errcode(db);
+    const std::string fault = environmentFault(code);
+    if (!fault.empty()) {
+        const char* file = sqlite3_db_filename(db, "main");
+        throw InputError({{file && *file ? file : "run store",
+                           0,
+                           {},
+                           fault + " (SQLite: " + sqliteMessage + ")"}});
+    }
+    throw SqliteError("run store: " + sqliteMessage, code);
+}
+
+[[noreturn]] void fail(sqlite3* db, int) {
+    throwFor(db, sqlite3_errmsg(db));
 }
 
 } // namespace
@@ -72,9 +111,9 @@ SqliteStatement& SqliteStatement::check(int rc) {
 void sqliteExec(sqlite3* db, const std::string& sql) {
     char* message = nullptr;
     if (const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message); rc != SQLITE_OK) {
-        const std::string text = message ? message : "unknown error";
+        const std::string text = message ? message : sqlite3_errstr(rc);
         sqlite3_free(message);
-        throw SqliteError("run store: " + text, sqlite3_extended_errcode(db));
+        throwFor(db, text);
     }
 }
 

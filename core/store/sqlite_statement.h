@@ -23,7 +23,9 @@ private:
 };
 
 // A prepared statement of the run store that finalises itself; bind() by 1-based position.
-// Failures throw SqliteError ("run store: <SQLite's message>").
+// Failures of the file or the machine (disk full, read-only, damaged file, I/O error, a lock
+// held too long) throw InputError naming the store file and what to do; others (a violated
+// constraint, a misuse) throw SqliteError ("run store: <SQLite's message>").
 class SqliteStatement {
 public:
     SqliteStatement(sqlite3* db, const char* sql);

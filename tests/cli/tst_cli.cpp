@@ -193,12 +193,13 @@ void TestCli::badInput_data() {
     QTest::addRow("zero resolution")
         << (mnv2 + QStringList{"0"}) << "--resolution: must be a positive";
     QTest::addRow("negative resolution")
-        << (mnv2 + QStringList{"-5"}) << "--resolution: must be a positive";
+        << (mnv2 + QStringList{"-5"}) << "--resolution: must not be negative, found '-5'";
     QTest::addRow("text resolution") << (mnv2 + QStringList{"big"}) << "--resolution";
     QTest::addRow("zero width") << QStringList{"cost", "--mobilenetv2", "0", "--resolution", "96"}
                                 << "width multiplier";
     QTest::addRow("negative width")
-        << QStringList{"cost", "--mobilenetv2", "-1", "--resolution", "96"} << "width multiplier";
+        << QStringList{"cost", "--mobilenetv2", "-1", "--resolution", "96"}
+        << "--mobilenetv2: must not be negative, found '-1'";
     QTest::addRow("zero classes") << (mnv2 + QStringList{"96", "--classes", "0"})
                                   << "--classes: must be a positive";
     QTest::addRow("two channels") << (mnv2 + QStringList{"96", "--channels", "2"})

@@ -164,7 +164,7 @@ void TestCliSearch::killedSearchResumes() {
              count("SELECT COUNT(*) " + evaluatedRows));
     {
         auto store = dnas::RunStore::open(dbPath);
-        QCOMPARE(store->runs()[0].status, std::string("running")); // killed mid-run
+        QCOMPARE(store->runs()[0].status, std::string("interrupted")); // killed mid-run
     }
     r = cliRun(args + QStringList{"--resume", "1"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));

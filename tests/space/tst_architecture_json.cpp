@@ -47,6 +47,8 @@ private Q_SLOTS:
     void badInput();
     void resolutionTooSmallForStrides();
     void allProblemsReportedAtOnce();
+    void jsonLimits();
+    void sizeLimits();
 };
 
 void TestArchitectureJson::readsDocumentedExample() {
@@ -191,6 +193,65 @@ void TestArchitectureJson::allProblemsReportedAtOnce() {
     } catch (const InputError& e) {
         QCOMPARE(static_cast<int>(e.problems().size()), 3);
     }
+}
+
+void TestArchitectureJson::jsonLimits() {
+    auto nested = [](int depth, const char* open, const char* close) {
+        std::string text;
+        for (int i = 0; i < depth; ++i)
+            text += open;
+        for (int i = 0; i < depth; ++i)
+            text += close;
+        return text;
+    };
+    // 64 levels parse; 65 are refused with the line of the 65th, arrays and objects alike, and
+    // brackets inside strings do not count.
+    QVERIFY(JsonDocument::fromText(nested(64, "[", "]"), "ok.json").root().is_array());
+    QVERIFY(
+        JsonDocument::fromText("[\"" + std::string(100, '[') + "\"]", "s.json").root().is_array());
+    for (const auto& text : {nested(65, "[", "]"), "\n\n" + nested(65, "{\"a\":", "}")}) {
+        try {
+            JsonDocument::fromText(text, "deep.json");
+            QFAIL("65 levels accepted");
+        } catch (const InputError& e) {
+            const auto& p = e.problems().front();
+            QCOMPARE(p.file, std::string("deep.json"));
+            QCOMPARE(p.line, text[0] == '\n' ? 3 : 1);
+            QVERIFY2(p.message.find("nested more than 64 levels") != std::string::npos,
+                     p.message.c_str());
+        }
+    }
+    try {
+        JsonDocument::fromText("{\n\"a\": 1,\n\"b\": -1e999}", "big.json");
+        QFAIL("1e999 accepted");
+    } catch (const InputError& e) {
+        QCOMPARE(e.problems().front().line, 3);
+        QVERIFY2(std::string(e.what()).find("1e999") != std::string::npos, e.what());
+    }
+    QVERIFY_THROWS_EXCEPTION(
+        InputError,
+        JsonDocument::fromText(std::string(JsonDocument::kMaxBytes + 1, ' '), "big.json"));
+}
+
+void TestArchitectureJson::sizeLimits() {
+    auto spec = mobileNetV2(1.0, kMaxResolution, 2);
+    validateArchitecture(spec); // the largest resolution is accepted
+    spec.resolution = kMaxResolution + 1;
+    QVERIFY_THROWS_EXCEPTION(InputError, validateArchitecture(spec));
+    // Within every per-field limit, but its MACs beyond what the cost model counts.
+    spec = mobileNetV2(1.0, kMaxResolution, 2);
+    spec.stemChannels = kMaxChannels; // 4096^2 x 65536 x 65536 MACs in the first block
+    spec.blocks[0].outChannels = kMaxChannels;
+    spec.blocks[1].expansion = 1;
+    try {
+        validateArchitecture(spec);
+        QFAIL("a network beyond 1e15 MACs accepted");
+    } catch (const InputError& e) {
+        QVERIFY2(std::string(e.what()).find("too large to cost") != std::string::npos, e.what());
+    }
+    spec = mobileNetV2(0.35, 96, 2);
+    spec.blocks.resize(kMaxBlocks + 1, spec.blocks.back());
+    QVERIFY_THROWS_EXCEPTION(InputError, validateArchitecture(spec));
 }
 
 QTEST_APPLESS_MAIN(TestArchitectureJson)
