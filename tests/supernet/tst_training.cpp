@@ -117,6 +117,7 @@ void TestTraining::checkpointRoundTrip() {
     meta.totalSteps = 100;
     meta.seed = 9;
     const fs::path path = fs::path(dir_.path().toStdString()) / "ckpt" / "net.pt";
+    fs::create_directories(path.parent_path());
     saveCheckpoint(path, *net, meta);
     QVERIFY(!fs::exists(path.string() + ".tmp"));
     auto loaded = loadCheckpoint(path);
