@@ -4,20 +4,100 @@
 
 #include <torch/torch.h>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/json_document.h"
 #include "data/dataset.h"
+#include "supernet/weights_fingerprint.h"
 
 namespace dnas {
 namespace {
 
 constexpr const char* kMetaKey = "dnas_meta";
+// Fingerprints of the weights, the metadata and the optimiser state, taken when the checkpoint
+// was written (LibTorch does not check the CRCs of the zip archive it reads). Checkpoints
+// written before it was stored have none; those are only checked for non-finite weights.
+constexpr const char* kIntegrityKey = "dnas_integrity";
+constexpr const char* kOptimizerKey = "optimizer_bytes";
 
 // The space without its free-text description: renaming or re-describing a space file does
 // not make its checkpoints unusable.
 nlohmann::json comparableSpace(nlohmann::json space) {
     space.erase("description");
     return space;
+}
+
+// The optimiser's own archive, as bytes: nesting archives that were made separately does not
+// round-trip its state in LibTorch 1.13.
+std::string optimizerBytes(torch::optim::Optimizer& optimizer) {
+    torch::serialize::OutputArchive archive;
+    optimizer.save(archive);
+    std::ostringstream bytes;
+    archive.save_to(bytes);
+    return bytes.str();
+}
+
+bool readString(torch::serialize::InputArchive& archive, const char* key, std::string& out) {
+    c10::IValue value;
+    if (!archive.try_read(key, value) || !value.isString())
+        return false;
+    out = value.toStringRef();
+    return true;
+}
+
+[[noreturn]] void damaged(const std::filesystem::path& path, const std::string& part) {
+    throw InputError({{path.string(),
+                       0,
+                       {},
+                       "the checkpoint is damaged: the fingerprint of its " + part +
+                           " does not match the one stored when it was written (a disk or copy "
+                           "error?); use another copy or train it again"}});
+}
+
+nlohmann::json integrityOf(const std::string& text, const std::filesystem::path& path) {
+    if (text.empty())
+        return nlohmann::json::object();
+    try {
+        auto json = nlohmann::json::parse(text);
+        if (json.is_object())
+            return json;
+    } catch (const nlohmann::json::exception&) {
+    }
+    throw InputError({{path.string(),
+                       0,
+                       {},
+                       "the checkpoint is damaged: its record of fingerprints is unreadable; use "
+                       "another copy or train it again"}});
+}
+
+// copy_ without its broadcasting: a tensor of another shape does not fit.
+void copyExactly(const std::string& name, const torch::Tensor& from, torch::Tensor& to) {
+    TORCH_CHECK(from.sizes() == to.sizes(), name, " has shape ", from.sizes(), ", not ",
+                to.sizes());
+    to.copy_(from);
+}
+
+void readWeights(torch::serialize::InputArchive& archive, SupernetImpl& supernet,
+                 const std::filesystem::path& path) {
+    torch::NoGradGuard noGrad;
+    try {
+        for (auto& p : supernet.named_parameters()) {
+            torch::Tensor t;
+            archive.read("param/" + p.key(), t);
+            copyExactly(p.key(), t, p.value());
+        }
+        for (auto& b : supernet.named_buffers()) {
+            torch::Tensor t;
+            archive.read("buffer/" + b.key(), t);
+            copyExactly(b.key(), t, b.value());
+        }
+    } catch (const c10::Error& e) {
+        throw InputError({{path.string(),
+                           0,
+                           {},
+                           std::string("checkpoint weights do not fit its search space: ") +
+                               e.what_without_backtrace()}});
+    }
 }
 
 } // namespace
@@ -68,33 +148,24 @@ void saveCheckpoint(const std::filesystem::path& path, SupernetImpl& supernet,
         archive.write("param/" + p.key(), p.value());
     for (const auto& b : supernet.named_buffers())
         archive.write("buffer/" + b.key(), b.value());
-    const nlohmann::json metaJson = meta;
-    archive.write(kMetaKey, c10::IValue(metaJson.dump()));
+    const std::string metaText = nlohmann::json(meta).dump();
+    archive.write(kMetaKey, c10::IValue(metaText));
+    nlohmann::json integrity = {{"weights", weightsFingerprint(supernet)},
+                                {"meta", bytesFingerprint(metaText)}};
     if (optimizer) {
-        // The optimiser's own archive, stored as bytes: nesting archives that were made
-        // separately does not round-trip its state in LibTorch 1.13.
-        torch::serialize::OutputArchive optimizerArchive;
-        optimizer->save(optimizerArchive);
-        std::ostringstream bytes;
-        optimizerArchive.save_to(bytes);
-        const std::string data = bytes.str();
-        archive.write("optimizer_bytes",
+        const std::string data = optimizerBytes(*optimizer);
+        archive.write(kOptimizerKey,
                       torch::from_blob(const_cast<char*>(data.data()),
                                        {static_cast<std::int64_t>(data.size())}, torch::kUInt8)
                           .clone());
+        integrity["optimizer"] = bytesFingerprint(data);
     }
-    if (path.has_parent_path())
-        std::filesystem::create_directories(path.parent_path());
-    const auto tmp = path.string() + ".tmp";
-    try {
-        archive.save_to(tmp);
-    } catch (const c10::Error& e) {
-        std::error_code ec;
-        std::filesystem::remove(tmp, ec);
-        throw std::runtime_error("cannot write checkpoint " + tmp +
-                                 " (disk full or no permission?): " + e.what_without_backtrace());
-    }
-    std::filesystem::rename(tmp, path);
+    archive.write(kIntegrityKey, c10::IValue(integrity.dump()));
+    // Serialised in memory and written by us: LibTorch's own file writer ends the process
+    // (std::terminate from its destructor) when the disk fills, and leaves its file behind.
+    std::ostringstream bytes;
+    archive.save_to(bytes);
+    writeFileAtomically(path, bytes.view(), "checkpoint");
 }
 
 LoadedSupernet loadCheckpoint(const std::filesystem::path& path) {
@@ -102,12 +173,14 @@ LoadedSupernet loadCheckpoint(const std::filesystem::path& path) {
     if (!std::filesystem::exists(path, ec))
         throw InputError({{path.string(), 0, {}, "checkpoint file does not exist"}});
     torch::serialize::InputArchive archive;
-    c10::IValue metaValue;
+    std::string metaText;
+    std::string integrityText;
     try {
         archive.load_from(path.string());
-        if (!archive.try_read(kMetaKey, metaValue) || !metaValue.isString())
+        if (!readString(archive, kMetaKey, metaText))
             throw InputError(
                 {{path.string(), 0, {}, "not a DNAS Studio supernet checkpoint (no metadata)"}});
+        readString(archive, kIntegrityKey, integrityText);
     } catch (const c10::Error& e) {
         throw InputError(
             {{path.string(),
@@ -115,9 +188,12 @@ LoadedSupernet loadCheckpoint(const std::filesystem::path& path) {
               {},
               std::string("not a readable checkpoint: ") + e.what_without_backtrace()}});
     }
+    const auto integrity = integrityOf(integrityText, path);
+    if (integrity.contains("meta") && integrity["meta"] != bytesFingerprint(metaText))
+        damaged(path, "metadata");
     nlohmann::json metaJson;
     try {
-        metaJson = nlohmann::json::parse(metaValue.toStringRef());
+        metaJson = nlohmann::json::parse(metaText);
     } catch (const nlohmann::json::exception&) {
         throw InputError({{path.string(), 0, {}, "damaged checkpoint metadata"}});
     }
@@ -126,39 +202,54 @@ LoadedSupernet loadCheckpoint(const std::filesystem::path& path) {
     const auto space = SearchSpace::fromDocument(
         JsonDocument::fromText(loaded.meta.space.dump(), path.string() + " (space)"));
     loaded.supernet = Supernet(space, loaded.meta.classes);
-    torch::NoGradGuard noGrad;
-    try {
-        for (auto& p : loaded.supernet->named_parameters()) {
-            torch::Tensor t;
-            archive.read("param/" + p.key(), t);
-            p.value().copy_(t);
-        }
-        for (auto& b : loaded.supernet->named_buffers()) {
-            torch::Tensor t;
-            archive.read("buffer/" + b.key(), t);
-            b.value().copy_(t);
-        }
-    } catch (const c10::Error& e) {
+    readWeights(archive, *loaded.supernet, path);
+    if (integrity.contains("weights") &&
+        integrity["weights"] != weightsFingerprint(*loaded.supernet))
+        damaged(path, "weights");
+    if (const auto name = firstNonFiniteTensor(*loaded.supernet); !name.empty())
         throw InputError({{path.string(),
                            0,
                            {},
-                           std::string("checkpoint weights do not fit its search space: ") +
-                               e.what_without_backtrace()}});
-    }
+                           "the checkpoint holds non-finite weights (NaN or infinity) in " + name +
+                               ": the training it comes from diverged; train it again (with a "
+                               "lower --learning-rate)"}});
     return loaded;
 }
 
 bool loadOptimizerState(const std::filesystem::path& path, torch::optim::Optimizer& optimizer) {
     torch::serialize::InputArchive archive;
-    archive.load_from(path.string());
     torch::Tensor bytes;
-    if (!archive.try_read("optimizer_bytes", bytes))
-        return false;
-    std::istringstream in(std::string(reinterpret_cast<const char*>(bytes.data_ptr<std::uint8_t>()),
-                                      static_cast<std::size_t>(bytes.numel())));
-    torch::serialize::InputArchive optimizerArchive;
-    optimizerArchive.load_from(in);
-    optimizer.load(optimizerArchive);
+    std::string integrityText;
+    try {
+        archive.load_from(path.string());
+        if (!archive.try_read(kOptimizerKey, bytes))
+            return false;
+        readString(archive, kIntegrityKey, integrityText);
+    } catch (const c10::Error& e) {
+        throw InputError(
+            {{path.string(),
+              0,
+              {},
+              std::string("not a readable checkpoint: ") + e.what_without_backtrace()}});
+    }
+    const std::string data(reinterpret_cast<const char*>(bytes.data_ptr<std::uint8_t>()),
+                           static_cast<std::size_t>(bytes.numel()));
+    const auto integrity = integrityOf(integrityText, path);
+    if (integrity.contains("optimizer") && integrity["optimizer"] != bytesFingerprint(data))
+        damaged(path, "optimiser state");
+    try {
+        std::istringstream in(data);
+        torch::serialize::InputArchive optimizerArchive;
+        optimizerArchive.load_from(in);
+        optimizer.load(optimizerArchive);
+    } catch (const c10::Error& e) {
+        throw InputError({{path.string(),
+                           0,
+                           {},
+                           std::string("its optimiser state does not fit this training (another "
+                                       "--optimizer?): ") +
+                               e.what_without_backtrace()}});
+    }
     return true;
 }
 

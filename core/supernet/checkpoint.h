@@ -33,9 +33,11 @@ struct CheckpointMeta {
 void to_json(nlohmann::json& j, const CheckpointMeta& m);
 CheckpointMeta checkpointMetaFromJson(const nlohmann::json& j, const std::string& origin);
 
-// Writes weights, batch-norm statistics, metadata and (optionally) the optimiser state to
-// `path` atomically (a temporary file renamed over it), so a killed run never leaves a
-// half-written checkpoint. Throws std::runtime_error when the file cannot be written.
+// Writes weights, batch-norm statistics, metadata, (optionally) the optimiser state and a
+// fingerprint of each to `path` atomically (a temporary file renamed over it), so a killed run
+// never leaves a half-written checkpoint. Throws InputError naming `path` when it cannot be
+// written (disk full, read-only, missing directory, a directory): the temporary file is
+// removed and a previous checkpoint at `path` stays as it was.
 void saveCheckpoint(const std::filesystem::path& path, SupernetImpl& supernet,
                     const CheckpointMeta& meta, torch::optim::Optimizer* optimizer = nullptr);
 
@@ -44,10 +46,12 @@ struct LoadedSupernet {
     CheckpointMeta meta;
 };
 
-// Reads a checkpoint; throws InputError naming the file when it is missing or not a DNAS
-// Studio supernet checkpoint.
+// Reads a checkpoint; throws InputError naming the file when it is missing, not a DNAS Studio
+// supernet checkpoint, damaged (weights or metadata differ from the fingerprints written with
+// them) or holds a NaN or infinite weight.
 LoadedSupernet loadCheckpoint(const std::filesystem::path& path);
-// Restores the optimiser state saved with the checkpoint (false when it has none).
+// Restores the optimiser state saved with the checkpoint (false when it has none); InputError
+// when it is damaged or does not fit `optimizer`.
 bool loadOptimizerState(const std::filesystem::path& path, torch::optim::Optimizer& optimizer);
 
 // Refuses (InputError naming both) a checkpoint trained for another search space or on

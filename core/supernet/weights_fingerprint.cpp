@@ -28,9 +28,14 @@ private:
     std::uint64_t hash_ = 0xcbf29ce484222325ULL;
 };
 
-} // namespace
+std::string hex(std::uint64_t value) {
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
+    return text;
+}
 
-std::string weightsFingerprint(const torch::nn::Module& module) {
+// Every parameter and buffer, by name in sorted order.
+std::vector<std::pair<std::string, torch::Tensor>> namedTensors(const torch::nn::Module& module) {
     std::vector<std::pair<std::string, torch::Tensor>> tensors;
     for (const auto& p : module.named_parameters())
         tensors.emplace_back("param/" + p.key(), p.value());
@@ -38,8 +43,14 @@ std::string weightsFingerprint(const torch::nn::Module& module) {
         tensors.emplace_back("buffer/" + b.key(), b.value());
     std::sort(tensors.begin(), tensors.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
+    return tensors;
+}
+
+} // namespace
+
+std::string weightsFingerprint(const torch::nn::Module& module) {
     Fnv1a64 hash;
-    for (const auto& [name, value] : tensors) {
+    for (const auto& [name, value] : namedTensors(module)) {
         const auto t = value.detach().to(torch::kCPU).contiguous();
         hash.add(name);
         hash.add(std::string(c10::toString(t.scalar_type())));
@@ -48,9 +59,21 @@ std::string weightsFingerprint(const torch::nn::Module& module) {
             hash.add(static_cast<std::int64_t>(size));
         hash.add(t.data_ptr(), t.nbytes());
     }
-    char text[17];
-    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash.value()));
-    return text;
+    return hex(hash.value());
+}
+
+std::string bytesFingerprint(std::string_view bytes) {
+    Fnv1a64 hash;
+    hash.add(bytes.data(), bytes.size());
+    return hex(hash.value());
+}
+
+std::string firstNonFiniteTensor(const torch::nn::Module& module) {
+    torch::NoGradGuard noGrad;
+    for (const auto& [name, value] : namedTensors(module))
+        if (value.is_floating_point() && !torch::isfinite(value).all().item<bool>())
+            return name;
+    return {};
 }
 
 } // namespace dnas

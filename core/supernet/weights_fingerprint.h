@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace torch::nn {
 class Module;
@@ -13,5 +14,11 @@ namespace dnas {
 // however they were loaded; any changed value, shape or name gives another (barring a
 // 1-in-2^64 collision: it identifies, it does not authenticate).
 std::string weightsFingerprint(const torch::nn::Module& module);
+// The same hash of a byte string.
+std::string bytesFingerprint(std::string_view bytes);
+
+// The name ("param/..." or "buffer/...") of the first parameter or buffer of `module` that holds
+// a NaN or an infinity; empty when every value is finite.
+std::string firstNonFiniteTensor(const torch::nn::Module& module);
 
 } // namespace dnas

@@ -32,7 +32,10 @@ struct TrainOptions {
     std::uint64_t seed = 0;
     std::filesystem::path checkpoint; // written every checkpointSeconds and at the end
     double checkpointSeconds = 60;
-    bool resume = false; // continue from `checkpoint`
+    // Continue from `checkpoint`, with the options it was trained with (others are refused)
+    // except the step limit: a new epochs/maxSteps is honoured, the cosine schedule then
+    // decaying to zero at the new limit.
+    bool resume = false;
 
     nlohmann::json toJson() const;
 };
@@ -53,6 +56,8 @@ public:
     // Called after every step on the training thread; must not block.
     virtual void onProgress(const TrainProgress&) {}
     virtual void onLog(const std::string&) {}
+    // Called after a checkpoint holding `step` steps was written.
+    virtual void onCheckpoint(long long /*step*/) {}
 };
 
 struct TrainResult {
@@ -66,8 +71,11 @@ struct TrainResult {
 // `randomSubnets` random subnets, each with its own data configuration of the space, on the
 // same random crops; the largest learns from the labels (label smoothing), the others from
 // its predictions (in-place distillation). Seeded: the same seed and data give the same
-// weights, also across --resume. Synchronous: runs on the caller's thread until done or
-// `stop` is requested (then it writes a checkpoint and returns).
+// weights, also across --resume from any checkpoint (bit for bit with the same thread count).
+// Synchronous: runs on the caller's thread until done or `stop` is requested (then it writes a
+// checkpoint and returns). Before decoding images it checks that the checkpoint can be
+// written (and, to resume, read); invalid options, an unwritable checkpoint and a diverging
+// run throw InputError, the last good checkpoint kept.
 class SupernetTrainer {
 public:
     SupernetTrainer(Supernet supernet, std::shared_ptr<const Dataset> dataset, ImageCache& cache,

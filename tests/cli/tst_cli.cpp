@@ -30,6 +30,9 @@ private Q_SLOTS:
     void benchDataReportsRates();
     void trainSupernetAndEvaluate();
     void supernetBadInput();
+    void trainSupernetResume();
+    void trainSupernetBadNumbers_data();
+    void trainSupernetBadNumbers();
 
 private:
     QTemporaryDir dir_;
@@ -410,6 +413,68 @@ void TestCli::supernetBadInput() {
         {"train-supernet", "--dataset", data, "--out", dir_.filePath(QStringLiteral("x.pt"))});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains(QStringLiteral("give --epochs or --max-steps")), qPrintable(r.err));
+}
+
+// --resume continues the checkpoint's run: a larger --max-steps extends it, a limit it is
+// already past and other training options are refused.
+void TestCli::trainSupernetResume() {
+    const QString out = dir_.filePath(QStringLiteral("resumed.pt"));
+    auto train = [&](const QStringList& extra) {
+        return cliRun(QStringList{"train-supernet", "--dataset", dir_.filePath("squares"),
+                                  "--space", dir_.filePath("tiny_space.json"), "--out", out,
+                                  "--batch-size", "8", "--no-eval"} +
+                      extra);
+    };
+    auto r = train({"--max-steps", "3"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    r = train({"--max-steps", "5", "--resume"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains(QStringLiteral("trained after 5 steps")), qPrintable(r.out));
+    QVERIFY2(r.err.contains(QStringLiteral("resuming from step 3 of 5 (the checkpoint's run "
+                                           "planned 3)")),
+             qPrintable(r.err));
+    r = train({"--max-steps", "4", "--resume"});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("--max-steps: ") + out +
+                            QStringLiteral(" is at step 5 already")),
+             qPrintable(r.err));
+    r = train({"--max-steps", "6", "--resume", "--seed", "7"});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("--seed: the checkpoint was trained with 0, not 7")),
+             qPrintable(r.err));
+}
+
+// Numbers training cannot use: one line naming the option, never a LibTorch stack trace.
+void TestCli::trainSupernetBadNumbers_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("words");
+    QTest::addRow("nan learning rate")
+        << QStringList{"--learning-rate", "nan"} << QStringLiteral("--learning-rate");
+    QTest::addRow("negative learning rate")
+        << QStringList{"--learning-rate", "-1"} << QStringLiteral("--learning-rate");
+    QTest::addRow("diverging learning rate")
+        << QStringList{"--learning-rate", "1e30"}
+        << QStringLiteral("--learning-rate: training diverged");
+    QTest::addRow("nan checkpoint seconds")
+        << QStringList{"--checkpoint-seconds", "nan"} << QStringLiteral("--checkpoint-seconds");
+}
+
+void TestCli::trainSupernetBadNumbers() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, words);
+    const QString out = dir_.filePath(QStringLiteral("bad-numbers.pt"));
+    const auto r = cliRun(QStringList{"train-supernet", "--dataset", dir_.filePath("squares"),
+                                      "--space", dir_.filePath("tiny_space.json"), "--out", out,
+                                      "--max-steps", "3", "--batch-size", "8"} +
+                          args);
+    QCOMPARE(r.exitCode, 2);
+    const auto lines = r.err.trimmed().split(QLatin1Char('\n'));
+    QVERIFY2(lines.back().startsWith(QStringLiteral("dnas: error: ")), qPrintable(r.err));
+    QVERIFY2(lines.back().contains(words), qPrintable(r.err));
+    QVERIFY2(!r.err.contains(QStringLiteral("internal error")) &&
+                 !r.err.contains(QStringLiteral("frame #")),
+             qPrintable(r.err));
+    QVERIFY(!QFile::exists(out)); // nothing written
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -31,14 +31,33 @@ std::map<std::string, torch::Tensor> snapshot(torch::nn::Module& m) {
     return out;
 }
 
+// The first parameter or buffer of `m` that is not bit for bit `before`'s, with its largest
+// difference; empty when all are equal.
+QString firstDifference(torch::nn::Module& m, const std::map<std::string, torch::Tensor>& before) {
+    for (const auto& [name, value] : snapshot(m))
+        if (!torch::equal(value, before.at(name)))
+            return QStringLiteral("%1 differs by %2")
+                .arg(QString::fromStdString(name))
+                .arg((value - before.at(name)).abs().max().item<double>());
+    return {};
+}
+
 bool sameState(torch::nn::Module& m, const std::map<std::string, torch::Tensor>& before) {
-    for (const auto& p : m.named_parameters())
-        if (!torch::equal(p.value(), before.at(p.key())))
-            return false;
-    for (const auto& b : m.named_buffers())
-        if (!torch::equal(b.value(), before.at(b.key())))
-            return false;
-    return true;
+    return firstDifference(m, before).isEmpty();
+}
+
+// Like the tiny space, with a third stage that can end a network: its exit head serves only the
+// random subnets that stop there.
+SearchSpace threeExitSpace() {
+    auto json = nlohmann::json::parse(fixtures::kTinySpaceJson);
+    json["name"] = "three-exits";
+    json["stages"][1]["depth"] = {1, 1};
+    json["stages"].push_back({{"channels", 32},
+                              {"stride", 1},
+                              {"depth", {0, 1}},
+                              {"expansions", {2}},
+                              {"kernels", {3}}});
+    return SearchSpace::fromDocument(JsonDocument::fromText(json.dump(), "three-exits"));
 }
 
 class Recorder : public TrainObserver {
@@ -55,7 +74,8 @@ private Q_SLOTS:
     void initTestCase();
     void trainingLowersTheLoss();
     void checkpointRoundTrip();
-    void resumeGivesTheSameWeights();
+    void resumeFromEveryStepIsExact_data();
+    void resumeFromEveryStepIsExact();
     void mismatchedCheckpointIsRefused();
     void notACheckpoint();
     void evaluatorsLeaveTheSupernetUntouched();
@@ -117,6 +137,7 @@ void TestTraining::checkpointRoundTrip() {
     meta.totalSteps = 100;
     meta.seed = 9;
     const fs::path path = fs::path(dir_.path().toStdString()) / "ckpt" / "net.pt";
+    fs::create_directories(path.parent_path());
     saveCheckpoint(path, *net, meta);
     QVERIFY(!fs::exists(path.string() + ".tmp"));
     auto loaded = loadCheckpoint(path);
@@ -127,47 +148,63 @@ void TestTraining::checkpointRoundTrip() {
     checkCheckpointMatches(loaded.meta, path, space, *dataset_); // no throw
 }
 
-void TestTraining::resumeGivesTheSameWeights() {
-    const fs::path dir = fs::path(dir_.path().toStdString());
+// Uninterrupted, then resumed from the checkpoint left after each step k (a copy taken as the
+// run went on, as a run killed there leaves it): every parameter and batch-norm buffer of the
+// resumed run equals the uninterrupted one's bit for bit, for every k. The space's middle exit
+// head only serves the random subnets that end there, so it is trained in some steps and not
+// in others, as the demo space's are (the heads of the tiny space serve the largest and the
+// smallest subnet, so every step trains them).
+void TestTraining::resumeFromEveryStepIsExact_data() {
+    QTest::addColumn<QString>("optimizer");
+    QTest::addRow("sgd") << QStringLiteral("sgd");
+    QTest::addRow("adamw") << QStringLiteral("adamw");
+}
+
+void TestTraining::resumeFromEveryStepIsExact() {
+    QFETCH(QString, optimizer);
+    const fs::path dir = fs::path(dir_.path().toStdString()) / ("every-" + optimizer.toStdString());
+    fs::create_directories(dir);
+    const auto space = threeExitSpace();
     ImageCache cache(dataset_, {});
     TrainOptions o;
-    o.maxSteps = 12;
+    o.maxSteps = 10;
     o.batchSize = 8;
     o.warmupSteps = 2;
+    o.optimizer = optimizer.toStdString();
     o.seed = 4;
+    o.checkpointSeconds = 0; // a checkpoint after every step
     o.checkpoint = dir / "straight.pt";
-    Recorder quiet;
-    Supernet straight(tinySpace(), 2);
-    SupernetTrainer(straight, dataset_, cache, o).run(quiet);
-
-    // The same run interrupted after 5 steps, then resumed from its checkpoint.
-    o.checkpoint = dir / "interrupted.pt";
-    struct StopAfter : TrainObserver {
-        std::stop_source* stop;
-        void onProgress(const TrainProgress& p) override {
-            if (p.step == 5)
-                stop->request_stop();
+    struct Copier : TrainObserver {
+        fs::path dir, from;
+        void onCheckpoint(long long step) override {
+            fs::copy_file(from, dir / ("at" + std::to_string(step) + ".pt"),
+                          fs::copy_options::overwrite_existing);
         }
-    } stopper;
-    std::stop_source stop;
-    stopper.stop = &stop;
-    Supernet first(tinySpace(), 2);
-    const auto partial = SupernetTrainer(first, dataset_, cache, o).run(stopper, stop.get_token());
-    QVERIFY(partial.stopped);
-    QCOMPARE(partial.steps, 5LL);
-    QCOMPARE(loadCheckpoint(o.checkpoint).meta.step, 5LL);
-    o.resume = true;
-    Supernet resumed(tinySpace(), 2);
-    const auto rest = SupernetTrainer(resumed, dataset_, cache, o).run(quiet);
-    QCOMPARE(rest.steps, 12LL);
-    const auto a = snapshot(*straight);
-    for (const auto& p : resumed->named_parameters()) {
-        const double diff = (p.value() - a.at(p.key())).abs().max().item<double>();
-        QVERIFY2(
-            diff <= 1e-5,
-            qPrintable(
-                QStringLiteral("%1 differs by %2").arg(QString::fromStdString(p.key())).arg(diff)));
+    } copier;
+    copier.dir = dir;
+    copier.from = o.checkpoint;
+    Supernet straight(space, 2);
+    QCOMPARE(SupernetTrainer(straight, dataset_, cache, o).run(copier).steps, o.maxSteps);
+    const auto expected = snapshot(*straight);
+
+    QStringList inexact;
+    for (long long k = 1; k < o.maxSteps; ++k) {
+        TrainOptions r = o;
+        r.resume = true;
+        r.checkpointSeconds = 1e9; // only at the end
+        r.checkpoint = dir / ("at" + std::to_string(k) + ".pt");
+        QCOMPARE(loadCheckpoint(r.checkpoint).meta.step, k);
+        Supernet resumed(space, 2);
+        Recorder quiet;
+        QCOMPARE(SupernetTrainer(resumed, dataset_, cache, r).run(quiet).steps, o.maxSteps);
+        const auto difference = firstDifference(*resumed, expected);
+        if (!difference.isEmpty())
+            inexact << QStringLiteral("from step %1: %2").arg(k).arg(difference);
+        // The checkpoint the resumed run leaves holds those weights too.
+        QVERIFY(firstDifference(*loadCheckpoint(r.checkpoint).supernet, expected).isEmpty() ==
+                difference.isEmpty());
     }
+    QVERIFY2(inexact.isEmpty(), qPrintable(inexact.join(QStringLiteral("; "))));
 }
 
 void TestTraining::mismatchedCheckpointIsRefused() {
