@@ -93,7 +93,9 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
                 err << "dnas: error: " << p.toString() << '\n';
             return kExitBadInput;
         } catch (const std::exception& e) {
-            err << "dnas: internal error: " << e.what() << '\n';
+            // One line: LibTorch appends a C++ stack trace to its messages.
+            const std::string what = e.what();
+            err << "dnas: internal error: " << what.substr(0, what.find('\n')) << '\n';
             return kExitInternal;
         }
     }

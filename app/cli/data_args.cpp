@@ -33,7 +33,9 @@ std::shared_ptr<Dataset> DataArgs::load() const {
     DatasetOptions options;
     options.imageDir = images;
     options.validationHoldout = holdout;
-    return loadDataset(dataset, options);
+    auto loaded = loadDataset(dataset, options);
+    checkTrainable(*loaded);
+    return loaded;
 }
 
 ImageCache::Options DataArgs::cacheOptions() const {

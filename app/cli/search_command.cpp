@@ -30,6 +30,20 @@
 namespace dnas::cli {
 namespace {
 
+// A store this command created for a search that was then refused (bad input, an impossible
+// budget) is removed again, with its WAL files: a refusal leaves nothing behind.
+void removeIfEmpty(std::unique_ptr<RunStore> store, const std::string& path) {
+    try {
+        if (!store->runs().empty())
+            return;
+        store.reset();
+        for (const char* suffix : {"", "-wal", "-shm"})
+            std::filesystem::remove(path + suffix);
+    } catch (const std::exception&) {
+        // the original error is what the user needs to see
+    }
+}
+
 std::atomic<bool> gStop{false};
 extern "C" void onSearchInterrupt(int) {
     gStop.store(true);
@@ -176,131 +190,142 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
         app->add_option("--resume", a->resume, "Continue run RUN of the store");
         commands.push_back(
             {app, [a, app, maxEvals, generations, timeLimit](std::ostream& out, std::ostream& err) {
-                 auto& c = a->config;
+                 const bool freshStore = !std::filesystem::exists(a->store);
                  auto store = RunStore::open(a->store);
-                 std::optional<RunInfo> resumed;
-                 if (a->resume > 0) {
-                     // The run's own dataset, space, MCU and supernet unless given again.
-                     resumed = store->run(a->resume);
-                     const auto inputs = resumed->config.value("inputs", nlohmann::json::object());
-                     auto take = [&](const char* option, const char* key, auto& target) {
-                         if (app->get_option(option)->count() == 0 && inputs.contains(key))
-                             inputs[key].get_to(target);
-                     };
-                     take("--dataset", "dataset", a->data.dataset);
-                     take("--images", "images", a->data.images);
-                     take("--holdout", "holdout", a->data.holdout);
-                     take("--space", "space", a->space);
-                     take("--mcu", "mcu", a->mcu);
-                     take("--runtime", "runtime", a->runtime);
-                     take("--supernet", "supernet", a->supernet);
-                     take("--train-subset", "train_subset", a->trainSubset);
-                 }
-                 const auto mode = parseCostMode(a->costMode);
-                 if (!mode)
-                     throw InputError("--cost-mode", "unknown cost mode '" + a->costMode + "'");
-                 c.costMode = *mode;
-                 const auto space = SearchSpace::load(a->space);
-                 if (!a->fixedData.empty()) {
-                     const auto comma = a->fixedData.find(',');
-                     const auto colour = comma == std::string::npos
-                                             ? std::optional<ColourMode>{}
-                                             : parseColourMode(a->fixedData.substr(comma + 1));
-                     int res = 0;
-                     try {
-                         res = std::stoi(a->fixedData.substr(0, comma));
-                     } catch (const std::exception&) {
+                 try {
+                     auto& c = a->config;
+                     std::optional<RunInfo> resumed;
+                     if (a->resume > 0) {
+                         // The run's own dataset, space, MCU and supernet unless given again.
+                         resumed = store->run(a->resume);
+                         const auto inputs =
+                             resumed->config.value("inputs", nlohmann::json::object());
+                         auto take = [&](const char* option, const char* key, auto& target) {
+                             if (app->get_option(option)->count() == 0 && inputs.contains(key))
+                                 inputs[key].get_to(target);
+                         };
+                         take("--dataset", "dataset", a->data.dataset);
+                         take("--images", "images", a->data.images);
+                         take("--holdout", "holdout", a->data.holdout);
+                         take("--space", "space", a->space);
+                         take("--mcu", "mcu", a->mcu);
+                         take("--runtime", "runtime", a->runtime);
+                         take("--supernet", "supernet", a->supernet);
+                         take("--train-subset", "train_subset", a->trainSubset);
                      }
-                     if (!colour || res <= 0)
-                         throw InputError("--fixed-data",
-                                          "expected RES,COLOUR such as 96,rgb, found '" +
-                                              a->fixedData + "'");
-                     c.fixedData = DataConfig{res, *colour};
-                 }
-                 const auto catalog = loadMcuCatalog(err);
-                 const auto mcu = catalog.find(a->mcu);
-                 c.budgets = resolveBudgets(
-                     a->sramBudget, a->flashBudget,
-                     a->latencyBudget > 0 ? std::optional<double>(a->latencyBudget) : std::nullopt,
-                     mcu);
-                 const auto dataset = a->data.load();
-                 if (resumed) {
-                     // A resumed run continues with its own configuration, including budgets
-                     // it adopted while running. Stop conditions given now replace the stored
-                     // ones (to extend a run).
-                     const auto given = c;
-                     c = SearchConfig::fromJson(resumed->config, a->store + " run " +
-                                                                     std::to_string(a->resume) +
-                                                                     " configuration");
-                     if (maxEvals->count() + generations->count() + timeLimit->count() > 0) {
-                         c.maxEvaluations = given.maxEvaluations;
-                         c.generations = given.generations;
-                         c.timeLimitSeconds = given.timeLimitSeconds;
+                     const auto mode = parseCostMode(a->costMode);
+                     if (!mode)
+                         throw InputError("--cost-mode", "unknown cost mode '" + a->costMode + "'");
+                     c.costMode = *mode;
+                     const auto space = SearchSpace::load(a->space);
+                     if (!a->fixedData.empty()) {
+                         const auto comma = a->fixedData.find(',');
+                         const auto colour = comma == std::string::npos
+                                                 ? std::optional<ColourMode>{}
+                                                 : parseColourMode(a->fixedData.substr(comma + 1));
+                         int res = 0;
+                         try {
+                             res = std::stoi(a->fixedData.substr(0, comma));
+                         } catch (const std::exception&) {
+                         }
+                         if (!colour || res <= 0)
+                             throw InputError("--fixed-data",
+                                              "expected RES,COLOUR such as 96,rgb, found '" +
+                                                  a->fixedData + "'");
+                         c.fixedData = DataConfig{res, *colour};
                      }
-                     err << "using run " << a->resume << "'s stored configuration (mode " << c.mode
-                         << ", strategy " << c.strategy.name << ", dataset " << a->data.dataset
-                         << ", space " << a->space << ")\n";
-                 } else {
-                     auto absolute = [](const std::string& path) {
-                         return path.empty() || !std::filesystem::exists(path)
-                                    ? path
-                                    : std::filesystem::absolute(path).string();
-                     };
-                     c.inputs = {{"dataset", absolute(a->data.dataset)},
-                                 {"images", absolute(a->data.images)},
-                                 {"holdout", a->data.holdout},
-                                 {"space", absolute(a->space)},
-                                 {"mcu", a->mcu},
-                                 {"runtime", a->runtime},
-                                 {"supernet", absolute(a->supernet)},
-                                 {"train_subset", a->trainSubset}};
+                     const auto catalog = loadMcuCatalog(err);
+                     const auto mcu = catalog.find(a->mcu);
+                     c.budgets = resolveBudgets(a->sramBudget, a->flashBudget,
+                                                a->latencyBudget > 0
+                                                    ? std::optional<double>(a->latencyBudget)
+                                                    : std::nullopt,
+                                                mcu);
+                     const auto dataset = a->data.load();
+                     if (resumed) {
+                         // A resumed run continues with its own configuration, including budgets
+                         // it adopted while running. Stop conditions given now replace the stored
+                         // ones (to extend a run).
+                         const auto given = c;
+                         c = SearchConfig::fromJson(resumed->config, a->store + " run " +
+                                                                         std::to_string(a->resume) +
+                                                                         " configuration");
+                         if (maxEvals->count() + generations->count() + timeLimit->count() > 0) {
+                             c.maxEvaluations = given.maxEvaluations;
+                             c.generations = given.generations;
+                             c.timeLimitSeconds = given.timeLimitSeconds;
+                         }
+                         err << "using run " << a->resume << "'s stored configuration (mode "
+                             << c.mode << ", strategy " << c.strategy.name << ", dataset "
+                             << a->data.dataset << ", space " << a->space << ")\n";
+                     } else {
+                         auto absolute = [](const std::string& path) {
+                             return path.empty() || !std::filesystem::exists(path)
+                                        ? path
+                                        : std::filesystem::absolute(path).string();
+                         };
+                         c.inputs = {{"dataset", absolute(a->data.dataset)},
+                                     {"images", absolute(a->data.images)},
+                                     {"holdout", a->data.holdout},
+                                     {"space", absolute(a->space)},
+                                     {"mcu", a->mcu},
+                                     {"runtime", a->runtime},
+                                     {"supernet", absolute(a->supernet)},
+                                     {"train_subset", a->trainSubset}};
+                     }
+                     ImageCache cache(dataset, a->data.cacheOptions());
+                     ProgressPrinter printer(err, isatty(2) != 0);
+                     std::stop_source stop;
+                     SearchProgress observer(
+                         printer, [] { return gStop.load(); }, &stop);
+                     gStop = false;
+                     auto previous = std::signal(SIGINT, onSearchInterrupt);
+                     // Ctrl-C also stops supernet training (the partial file is kept and
+                     // continued).
+                     std::jthread watcher([&stop](std::stop_token done) {
+                         while (!done.stop_requested() && !gStop.load())
+                             std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                         if (gStop.load())
+                             stop.request_stop();
+                     });
+                     SearchSetup setup;
+                     setup.space = &space;
+                     setup.dataset = dataset;
+                     setup.cache = &cache;
+                     setup.mcu = mcu;
+                     setup.runtime = a->runtime;
+                     setup.supernet.checkpoint = a->supernet;
+                     setup.supernet.trainSubset = a->trainSubset;
+                     setup.store = store.get();
+                     if (resumed)
+                         setup.resume = a->resume;
+                     const auto outcome = runSearchSession(c, setup, observer, stop.get_token());
+                     watcher.request_stop();
+                     watcher.join();
+                     std::signal(SIGINT, previous);
+                     printer.finish();
+                     if (!outcome.runId) {
+                         out << "stopped while training the supernet; run the same command again "
+                                "to "
+                                "continue\n";
+                         return 130;
+                     }
+                     const auto runId = *outcome.runId;
+                     const auto info = store->run(runId);
+                     out << "run " << runId << " " << info.status << ": " << info.evaluations
+                         << " evaluations in " << a->store << " (see `dnas runs show " << runId
+                         << " --store " << a->store << "`)\n";
+                     for (const std::string m : {"dnas", "hwnas"}) {
+                         const auto hv = store->hypervolumes(runId, m);
+                         if (!hv.empty())
+                             out << "  " << m << ": hypervolume " << hv.back().second << "\n";
+                     }
+                     return info.status == "stopped" ? 130 : 0;
+                 } catch (...) {
+                     if (freshStore)
+                         removeIfEmpty(std::move(store), a->store);
+                     throw;
                  }
-                 ImageCache cache(dataset, a->data.cacheOptions());
-                 ProgressPrinter printer(err, isatty(2) != 0);
-                 std::stop_source stop;
-                 SearchProgress observer(
-                     printer, [] { return gStop.load(); }, &stop);
-                 gStop = false;
-                 auto previous = std::signal(SIGINT, onSearchInterrupt);
-                 // Ctrl-C also stops supernet training (the partial file is kept and continued).
-                 std::jthread watcher([&stop](std::stop_token done) {
-                     while (!done.stop_requested() && !gStop.load())
-                         std::this_thread::sleep_for(std::chrono::milliseconds(100));
-                     if (gStop.load())
-                         stop.request_stop();
-                 });
-                 SearchSetup setup;
-                 setup.space = &space;
-                 setup.dataset = dataset;
-                 setup.cache = &cache;
-                 setup.mcu = mcu;
-                 setup.runtime = a->runtime;
-                 setup.supernet.checkpoint = a->supernet;
-                 setup.supernet.trainSubset = a->trainSubset;
-                 setup.store = store.get();
-                 if (resumed)
-                     setup.resume = a->resume;
-                 const auto outcome = runSearchSession(c, setup, observer, stop.get_token());
-                 watcher.request_stop();
-                 watcher.join();
-                 std::signal(SIGINT, previous);
-                 printer.finish();
-                 if (!outcome.runId) {
-                     out << "stopped while training the supernet; run the same command again to "
-                            "continue\n";
-                     return 130;
-                 }
-                 const auto runId = *outcome.runId;
-                 const auto info = store->run(runId);
-                 out << "run " << runId << " " << info.status << ": " << info.evaluations
-                     << " evaluations in " << a->store << " (see `dnas runs show " << runId
-                     << " --store " << a->store << "`)\n";
-                 for (const std::string m : {"dnas", "hwnas"}) {
-                     const auto hv = store->hypervolumes(runId, m);
-                     if (!hv.empty())
-                         out << "  " << m << ": hypervolume " << hv.back().second << "\n";
-                 }
-                 return info.status == "stopped" ? 130 : 0;
              }});
     }
 

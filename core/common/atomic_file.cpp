@@ -80,6 +80,8 @@ void checkWritable(const fs::path& path, std::uintmax_t bytes, std::string_view 
     std::error_code ec;
     if (fs::is_directory(path, ec))
         fail(path, what, reasonOf(EISDIR, path));
+    if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) // a device or FIFO: never replaced
+        fail(path, what, "it exists and is not a regular file (a device, FIFO or socket)");
     const auto dir = directoryOf(path);
     if (!fs::exists(dir, ec))
         fail(path, what, reasonOf(ENOENT, path));
@@ -104,6 +106,9 @@ void checkWritable(const fs::path& path, std::uintmax_t bytes, std::string_view 
 }
 
 void writeFileAtomically(const fs::path& path, std::string_view bytes, std::string_view what) {
+    std::error_code ec;
+    if (fs::exists(path, ec) && !fs::is_regular_file(path, ec))
+        fail(path, what, "it exists and is not a regular file (a device, FIFO or socket)");
     const auto tmp = temporaryOf(path);
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)

@@ -165,6 +165,8 @@ JsonDocument JsonDocument::fromFile(const std::filesystem::path& path) {
         throw InputError({{path.string(), 0, {}, "file does not exist"}});
     if (std::filesystem::is_directory(path, ec))
         throw InputError({{path.string(), 0, {}, "is a directory, expected a JSON file"}});
+    if (!std::filesystem::is_regular_file(path, ec)) // a FIFO would block, a device not end
+        throw InputError({{path.string(), 0, {}, "is not a regular file, expected a JSON file"}});
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw InputError({{path.string(), 0, {}, "cannot be opened for reading"}});

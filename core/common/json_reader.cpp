@@ -90,6 +90,11 @@ const nlohmann::json* JsonReader::array(const nlohmann::json& parent, const std:
 std::optional<long long> JsonReader::integerValue(const nlohmann::json& v, const std::string& path,
                                                   long long min, long long max) {
     long long value = 0;
+    if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
+        problem(path, "must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                          ", found " + v.dump());
+        return std::nullopt;
+    }
     if (v.is_number_integer()) {
         value = v.get<long long>();
     } else if (v.is_number_float() && std::isfinite(v.get<double>()) &&

@@ -202,4 +202,24 @@ std::shared_ptr<Dataset> loadDataset(const std::string& spec, const DatasetOptio
     return ds;
 }
 
+void checkTrainable(const Dataset& dataset) {
+    std::vector<InputProblem> problems;
+    if (dataset.classes.size() < 2)
+        problems.push_back({dataset.name,
+                            0,
+                            {},
+                            "has " + std::to_string(dataset.classes.size()) +
+                                " class(es); a classifier needs at least 2"});
+    if (dataset.count(Split::Train) == 0)
+        problems.push_back({dataset.name, 0, {}, "has no usable training images"});
+    if (dataset.count(Split::Validation) == 0)
+        problems.push_back({dataset.name,
+                            0,
+                            {},
+                            "has no validation images to score on (add a validation split, or "
+                            "hold out more of train with --holdout)"});
+    if (!problems.empty())
+        throw InputError(std::move(problems));
+}
+
 } // namespace dnas

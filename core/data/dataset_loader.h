@@ -35,6 +35,9 @@ std::filesystem::path fashionMnistDir();
 // Throws InputError for a path that does not exist, an unknown format, or a dataset with no
 // usable sample; unusable items are listed in Dataset::skipped.
 std::shared_ptr<Dataset> loadDataset(const std::string& spec, const DatasetOptions& options = {});
+// Throws InputError unless `dataset` can train and score a classifier: at least 2 classes,
+// and training and validation images (inspecting a dataset needs none of this).
+void checkTrainable(const Dataset& dataset);
 
 // The format loadDataset() would pick for a path ("idx", "image-folders", "wake-vision-csv").
 std::string detectDatasetFormat(const std::filesystem::path& path);

@@ -12,6 +12,14 @@
 namespace dnas {
 namespace {
 
+// A field as quoted in a message: a hostile 50 MB field is not echoed whole.
+std::string shortened(const std::string& text) {
+    constexpr std::size_t kShown = 60;
+    return text.size() <= kShown
+               ? text
+               : text.substr(0, kShown) + "... (" + std::to_string(text.size()) + " characters)";
+}
+
 // Columns of the official CSVs besides filename and person (seed-method.md).
 const std::vector<std::string> kKnownFlags = {"depiction",
                                               "body_part",
@@ -124,7 +132,7 @@ Dataset readWakeVisionCsv(const std::vector<std::filesystem::path>& csvFiles,
         if (header.empty() || filenameCol == static_cast<std::ptrdiff_t>(header.size()) ||
             personCol == static_cast<std::ptrdiff_t>(header.size())) {
             ds.skipped.push_back({csv.string(), lineNo,
-                                  "unknown CSV header '" + trim(line) +
+                                  "unknown CSV header '" + shortened(trim(line)) +
                                       "' (expected Wake Vision's: filename,person[," +
                                       kKnownFlags[0] + ",...])"});
             continue;
@@ -155,7 +163,7 @@ Dataset readWakeVisionCsv(const std::vector<std::filesystem::path>& csvFiles,
             const auto& person = fields[static_cast<std::size_t>(personCol)];
             if (person != "0" && person != "1") {
                 ds.skipped.push_back(
-                    {csv.string(), lineNo, "person is '" + person + "', not 0 or 1"});
+                    {csv.string(), lineNo, "person is '" + shortened(person) + "', not 0 or 1"});
                 continue;
             }
             const auto name = std::filesystem::path(fields[static_cast<std::size_t>(filenameCol)])
@@ -163,8 +171,9 @@ Dataset readWakeVisionCsv(const std::vector<std::filesystem::path>& csvFiles,
                                   .string();
             const auto found = byName.find(name);
             if (found == byName.end()) {
-                ds.skipped.push_back({csv.string(), lineNo,
-                                      "image '" + name + "' not found under " + imageDir.string()});
+                ds.skipped.push_back(
+                    {csv.string(), lineNo,
+                     "image '" + shortened(name) + "' not found under " + imageDir.string()});
                 continue;
             }
             if (checkImages) {

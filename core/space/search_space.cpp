@@ -35,17 +35,32 @@ bool containsWidth(const std::vector<double>& widths, double w) {
 }
 
 std::vector<int> readIntList(JsonReader& r, const nlohmann::json& obj, const std::string& path,
-                             const char* key, long long min, long long max) {
+                             const char* key, long long min, long long max,
+                             bool distinct = true) {
     std::vector<int> out;
     if (const auto* list = r.array(obj, path, key, Presence::Required)) {
         if (list->empty())
             r.problem(JsonReader::key(path, key), "must list at least one value");
-        for (std::size_t i = 0; i < list->size(); ++i)
-            if (auto v = r.integerValue((*list)[i],
-                                        JsonReader::index(JsonReader::key(path, key), i), min, max))
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            const auto at = JsonReader::index(JsonReader::key(path, key), i);
+            if (auto v = r.integerValue((*list)[i], at, min, max)) {
+                if (distinct && contains(out, static_cast<int>(*v)))
+                    r.problem(at, "lists " + std::to_string(*v) + " a second time");
                 out.push_back(static_cast<int>(*v));
+            }
+        }
     }
     return out;
+}
+
+// Depth vectors a space may list (all are kept in memory); MobileNetV2-like spaces have
+// hundreds.
+constexpr double kMaxDepthVectors = 1e6;
+
+std::string formatCount(double n) {
+    char text[32];
+    std::snprintf(text, sizeof text, n < 1e7 ? "%.0f" : "%.3g", n);
+    return text;
 }
 
 // Classes assumed when a space is checked on its own (the dataset is not known yet).
@@ -151,7 +166,7 @@ SearchSpace SearchSpace::fromDocument(const JsonDocument& doc) {
                 r.integer(item, at, "channels", Presence::Required, 1, 8192).value_or(1));
             st.stride = static_cast<int>(
                 r.integer(item, at, "stride", Presence::Required, 1, 2).value_or(1));
-            const auto depth = readIntList(r, item, at, "depth", 0, 32);
+            const auto depth = readIntList(r, item, at, "depth", 0, 32, false);
             if (depth.size() == 2 && depth[0] <= depth[1]) {
                 st.minDepth = depth[0];
                 st.maxDepth = depth[1];
@@ -192,6 +207,15 @@ SearchSpace SearchSpace::fromDocument(const JsonDocument& doc) {
         r.boolean(root, "", "contiguous_depths", Presence::Optional).value_or(true);
     s.residuals = r.boolean(root, "", "residuals", Presence::Optional).value_or(true);
     r.throwIfProblems();
+    // finalize() lists every depth vector; their count is the product of the stages' ranges.
+    double depthVectors = 1;
+    for (const auto& st : s.stages)
+        depthVectors *= st.maxDepth - st.minDepth + 1;
+    if (depthVectors > kMaxDepthVectors)
+        throw InputError({{doc.origin(), doc.lineOf("stages"), "stages",
+                           "the stages' depth ranges combine to " + formatCount(depthVectors) +
+                               " depth vectors, more than the " + formatCount(kMaxDepthVectors) +
+                               " a space may have"}});
     s.finalize();
     if (s.depthVectors_.empty())
         throw InputError({{doc.origin(), doc.lineOf("stages"), "stages",

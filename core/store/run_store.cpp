@@ -158,6 +158,9 @@ std::unique_ptr<RunStore> RunStore::open(const std::filesystem::path& path, Acce
     const bool exists = std::filesystem::exists(path, ec);
     if (access == Access::ReadOnly && !exists)
         throw InputError({{path.string(), 0, {}, "run store does not exist"}});
+    if (access == Access::ReadOnly && std::filesystem::is_regular_file(path, ec) &&
+        std::filesystem::file_size(path, ec) == 0) // reading must not turn it into a store
+        throw InputError({{path.string(), 0, {}, "is an empty file, not a run store"}});
     if (std::filesystem::is_directory(path, ec))
         throw InputError({{path.string(), 0, {}, "is a folder, expected a run store file"}});
     const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");

@@ -6,12 +6,14 @@
 #include <filesystem>
 #include <fstream>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "support/cli_process.h"
 #include "support/image_fixtures.h"
 #include "support/sqlite_file.h"
 #include "support/temp_files.h"
+#include "support/tmpfs_mount.h"
 
 using fixtures::cliRun;
 
@@ -55,21 +57,6 @@ fixtures::Run runWith(const QStringList& args, const QProcessEnvironment& env) {
     return r;
 }
 
-// A small tmpfs (root only), unmounted when the test ends however it ends.
-struct Tmpfs {
-    std::string dir;
-    bool mounted = false;
-    Tmpfs(std::string at, const std::string& options)
-        : dir(std::move(at)) {
-        std::filesystem::create_directories(dir);
-        mounted = ::mount("tmpfs", dir.c_str(), "tmpfs", 0, options.c_str()) == 0;
-    }
-    ~Tmpfs() {
-        if (mounted)
-            ::umount2(dir.c_str(), MNT_DETACH);
-    }
-};
-
 } // namespace
 
 class TestCliHostile : public QObject {
@@ -85,6 +72,7 @@ private Q_SLOTS:
     void readOnlyStoreCanBeListedNotSearched();
     void fullDiskEndsTheSearchCleanly();
     void wakeVisionCsvWithByteOrderMark();
+    void refusalsLeaveTheUsersFilesAlone();
 
 private:
     QString path(const char* name) const { return dir_.filePath(QString::fromLatin1(name)); }
@@ -134,6 +122,22 @@ void TestCliHostile::initTestCase() {
     for (const char* fine : {"bomb/a/fine.png", "bomb/b/fine.png"})
         fixtures::writeImage(path(fine).toStdString(), fixtures::pattern(16, 16, 1));
     writeTempFile(dir_, QStringLiteral("not_a_store.db"), "this is text, not SQLite\n");
+    writeTempFile(dir_, QStringLiteral("empty.db"), "");
+    QVERIFY(::mkfifo(path("fifo").toLocal8Bit().constData(), 0600) == 0);
+    QByteArray space = fixtures::kTinySpaceJson;
+    writeTempFile(dir_, QStringLiteral("space_twice.json"),
+                  QByteArray(space).replace("[12, 16]", "[12, 12, 16]"));
+    QByteArray stages;
+    for (int i = 0; i < 12; ++i) // 5^12 = 244 million depth vectors
+        stages +=
+            QByteArray(i ? "," : "") +
+            R"({"channels": 16, "stride": 1, "depth": [0, 4], "expansions": [1], "kernels": [3]})";
+    writeTempFile(
+        dir_, QStringLiteral("space_deep.json"),
+        R"({"schema_version": 1, "name": "deep", "data": {"resolutions": [16], "colours": ["rgb"]},
+                      "width": {"values": [0.25]}, "stem": {"channels": 16},
+                      "stages": [)" +
+            stages + R"(], "head": {"last_channels": 32}})");
 }
 
 void TestCliHostile::refusedWithOneLine_data() {
@@ -158,6 +162,17 @@ void TestCliHostile::refusedWithOneLine_data() {
     QTest::addRow("1e999 --candidate") << (eval + QStringList{"--candidate", overflow}) << overflow;
     QTest::addRow("1e999 --space") << QStringList{"bench", "cost", "--space", overflow} << overflow;
     QTest::addRow("/dev/zero --arch") << QStringList{"cost", "--arch", "/dev/zero"} << "/dev/zero";
+    QTest::addRow("FIFO --arch") << QStringList{"cost", "--arch", path("fifo")}
+                                 << "not a regular file";
+    QTest::addRow("FIFO --mcu-file")
+        << (cost + QStringList{"--mcu-file", path("fifo")}) << "not a regular file";
+    QTest::addRow("a resolution twice")
+        << (trainAnySpace + QStringList{"--space", path("space_twice.json")})
+        << "data.resolutions[1]: lists 12 a second time";
+    QTest::addRow("244 million depth vectors")
+        << QStringList{"bench", "cost", "--space", path("space_deep.json")} << "depth vectors";
+    QTest::addRow("empty file as --store")
+        << QStringList{"runs", "list", "--store", path("empty.db")} << "empty file";
     QTest::addRow("17 MiB --arch") << QStringList{"cost", "--arch", path("huge.json")} << "16 MiB";
     QTest::addRow("80,000 blocks")
         << QStringList{"cost", "--arch", path("many_blocks.json")} << "1000 blocks";
@@ -331,16 +346,14 @@ void TestCliHostile::damagedStoreIsRefusedAtOpen() {
 }
 
 void TestCliHostile::readOnlyStoreCanBeListedNotSearched() {
-    if (geteuid() != 0)
-        QSKIP("needs root to mount a read-only file system");
-    const Tmpfs fs(path("ro_mount").toStdString(), "size=4m");
-    const std::string& mnt = fs.dir;
-    if (!fs.mounted)
-        QSKIP("cannot mount a tmpfs here (no CAP_SYS_ADMIN in this container)");
+    const std::string mnt = path("ro_mount").toStdString();
+    const fixtures::TmpfsMount fs(mnt, 4 << 20);
+    if (!fs.mounted())
+        QSKIP(fs.error().c_str());
     const QString db = QString::fromStdString(mnt) + "/runs.db";
     auto r = cliRun(searchArgs(db) + QStringList{"--max-evals", "4"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-    QVERIFY(::mount("tmpfs", mnt.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, "size=4m") == 0);
+    QVERIFY(::mount("tmpfs", mnt.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, "size=4194304") == 0);
     r = cliRun({"runs", "list", "--store", db, "--json"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QCOMPARE(fixtures::parse(r.out)[0]["status"].get<std::string>(), std::string("finished"));
@@ -352,12 +365,10 @@ void TestCliHostile::readOnlyStoreCanBeListedNotSearched() {
 }
 
 void TestCliHostile::fullDiskEndsTheSearchCleanly() {
-    if (geteuid() != 0)
-        QSKIP("needs root to mount a small file system that fills up");
-    const Tmpfs fs(path("full_mount").toStdString(), "size=192k");
-    const std::string& mnt = fs.dir;
-    if (!fs.mounted)
-        QSKIP("cannot mount a tmpfs here (no CAP_SYS_ADMIN in this container)");
+    const std::string mnt = path("full_mount").toStdString();
+    const fixtures::TmpfsMount fs(mnt, 192 << 10);
+    if (!fs.mounted())
+        QSKIP(fs.error().c_str());
     const QString db = QString::fromStdString(mnt) + "/runs.db";
     const auto r =
         cliRun(searchArgs(db) + QStringList{"--max-evals", "100000", "--mode", "compare"});
@@ -393,6 +404,35 @@ void TestCliHostile::wakeVisionCsvWithByteOrderMark() {
     QCOMPARE(j["format"].get<std::string>(), std::string("wake-vision-csv"));
     QCOMPARE(j["splits"]["train"]["count"].get<int>(), 6);
     QVERIFY2(j["skipped"].empty(), j["skipped"].dump().c_str());
+}
+
+void TestCliHostile::refusalsLeaveTheUsersFilesAlone() {
+    // bench data never deletes a folder it did not make.
+    QDir(dir_.path()).mkpath(QStringLiteral("mine"));
+    writeTempFile(dir_, QStringLiteral("mine/notes.txt"), "keep me");
+    auto r =
+        cliRun({"bench", "data", "--dir", path("mine"), "--images", "10", "--seconds", "0.01"});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("was not made by `dnas bench data`")),
+             qPrintable(r.err));
+    QVERIFY(QFile::exists(path("mine/notes.txt")));
+    r = cliRun({"bench", "data", "--dir", path("not_a_store.db"), "--images", "10"});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(QFileInfo(path("not_a_store.db")).isFile());
+    // A checkpoint is never written over a FIFO or device.
+    r = cliRun({"train-supernet", "--dataset", path("squares"), "--space", path("tiny_space.json"),
+                "--out", path("fifo"), "--max-steps", "2"});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("not a regular file")), qPrintable(r.err));
+    QVERIFY(!QFileInfo(path("fifo")).isFile()); // still the FIFO
+    // A refused search leaves no store it created; reading an empty file writes nothing.
+    r = cliRun(searchArgs(path("never.db")) +
+               QStringList{"--max-evals", "4", "--sram-budget", "1"});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(!QFile::exists(path("never.db")) && !QFile::exists(path("never.db-wal")));
+    writeTempFile(dir_, QStringLiteral("empty.db"), "");
+    QCOMPARE(cliRun({"runs", "list", "--store", path("empty.db")}).exitCode, 2);
+    QCOMPARE(QFileInfo(path("empty.db")).size(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestCliHostile)
