@@ -172,6 +172,10 @@ LoadedSupernet loadCheckpoint(const std::filesystem::path& path) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec))
         throw InputError({{path.string(), 0, {}, "checkpoint file does not exist"}});
+    if (std::filesystem::is_directory(path, ec))
+        throw InputError({{path.string(), 0, {}, "is a folder, expected a checkpoint file"}});
+    if (!std::filesystem::is_regular_file(path, ec)) // a FIFO would block the reader
+        throw InputError({{path.string(), 0, {}, "is not a regular file, expected a checkpoint"}});
     torch::serialize::InputArchive archive;
     std::string metaText;
     std::string integrityText;

@@ -171,6 +171,25 @@ void TestCliHostile::refusedWithOneLine_data() {
         << "data.resolutions[1]: lists 12 a second time";
     QTest::addRow("244 million depth vectors")
         << QStringList{"bench", "cost", "--space", path("space_deep.json")} << "depth vectors";
+    // Every other command, with a malformed file where it reads one.
+    QTest::addRow("mcus deep --mcu-file") << QStringList{"mcus", "--mcu-file", deep} << deep;
+    QTest::addRow("runs show, text --store")
+        << QStringList{"runs", "show", "1", "--store", path("not_a_store.db")} << "not a SQLite";
+    QTest::addRow("runs csv, missing store")
+        << QStringList{"runs", "csv", "7", "--store", path("missing.db")}
+        << "run store does not exist";
+    QTest::addRow("eval FIFO --supernet")
+        << QStringList{"eval", "--supernet", path("fifo"), "--sample", "1"} << "not a regular file";
+    QTest::addRow("eval folder --supernet")
+        << QStringList{"eval", "--supernet", dir_.path(), "--sample", "1"} << "is a folder";
+    QTest::addRow("bench fidelity, text --supernet")
+        << QStringList{"bench", "fidelity", "--supernet", path("overflow.json")} << "overflow.json";
+    QTest::addRow("bench search, deep --space")
+        << QStringList{"bench", "search", "--space", deep, "--evals", "2"} << deep;
+    QTest::addRow("bench compare, missing checkpoint")
+        << QStringList{"bench", "compare", "--task", "fashion-mnist=" + path("missing.pt")}
+        << "missing.pt";
+    QTest::addRow("data inspect, FIFO") << QStringList{"data", "inspect", path("fifo")} << "fifo";
     QTest::addRow("empty file as --store")
         << QStringList{"runs", "list", "--store", path("empty.db")} << "empty file";
     QTest::addRow("17 MiB --arch") << QStringList{"cost", "--arch", path("huge.json")} << "16 MiB";
