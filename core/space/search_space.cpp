@@ -35,8 +35,7 @@ bool containsWidth(const std::vector<double>& widths, double w) {
 }
 
 std::vector<int> readIntList(JsonReader& r, const nlohmann::json& obj, const std::string& path,
-                             const char* key, long long min, long long max,
-                             bool distinct = true) {
+                             const char* key, long long min, long long max, bool distinct = true) {
     std::vector<int> out;
     if (const auto* list = r.array(obj, path, key, Presence::Required)) {
         if (list->empty())

@@ -162,7 +162,8 @@ void TestRunStore::killedProcessLosesNoCommittedCandidate() {
     auto store = RunStore::open(path);
     QCOMPARE(store->runs().size(), std::size_t{1});
     QCOMPARE(store->candidates(store->runs()[0].id).size(), std::size_t{25});
-    QCOMPARE(store->runs()[0].status, std::string("interrupted")); // it never finished, nobody holds it
+    QCOMPARE(store->runs()[0].status,
+             std::string("interrupted")); // it never finished, nobody holds it
 }
 
 // The schema itself forbids a second evaluated row of a candidate in a run and mode; the
