@@ -177,13 +177,7 @@ JsonDocument JsonDocument::fromFile(const std::filesystem::path& path) {
         text.append(chunk, static_cast<std::size_t>(in.gcount()));
     if (in.bad())
         throw InputError({{path.string(), 0, {}, "read error"}});
-    if (text.size() > kMaxBytes)
-        throw InputError({{path.string(),
-                           0,
-                           {},
-                           "larger than " + std::to_string(kMaxBytes >> 20) +
-                               " MiB; not a DNAS Studio JSON file"}});
-    return fromText(std::move(text), path.string());
+    return fromText(std::move(text), path.string()); // refuses more than kMaxBytes
 }
 
 JsonDocument JsonDocument::fromText(std::string text, std::string origin) {
@@ -192,7 +186,7 @@ JsonDocument JsonDocument::fromText(std::string text, std::string origin) {
                            0,
                            {},
                            "larger than " + std::to_string(kMaxBytes >> 20) +
-                               " MiB; not a DNAS Studio JSON text"}});
+                               " MiB; not a DNAS Studio JSON file"}});
     checkNesting(text, origin);
     try {
         auto root = nlohmann::json::parse(text);
