@@ -94,7 +94,7 @@ std::unique_ptr<RunStore> RunStore::open(const std::filesystem::path& path, Acce
     try {
         if (readOnly)
             checkReadable(db, path.string());
-        else
+        else if (!schemaCurrent(db))
             sqliteTransaction(db, [&] { prepareSchema(db, path.string()); });
         checkIntegrity(db, path.string());
         if (!readOnly)

@@ -98,6 +98,12 @@ void prepareSchema(sqlite3* db, const std::string& path) {
     }
 }
 
+bool schemaCurrent(sqlite3* db) {
+    return isRunStore(db) &&
+           sqliteScalar(db, "SELECT value FROM meta WHERE key = 'schema_version'") ==
+               std::to_string(kSchemaVersion);
+}
+
 // A store opened for reading only: ours, and of a schema this program reads.
 void checkReadable(sqlite3* db, const std::string& path) {
     const bool ours = isRunStore(db);
