@@ -28,6 +28,7 @@ private Q_SLOTS:
     void duplicateEvaluationIsRefused();
     void versionOneStoreIsMigrated();
     void evaluationAndHypervolumeCommitTogether();
+    void openingDoesNotWaitForAWriter();
 
 private:
     QTemporaryDir dir_;
@@ -292,6 +293,33 @@ void TestRunStore::evaluationAndHypervolumeCommitTogether() {
     // A refused duplicate records no hypervolume either.
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, store->addEvaluation(r, 2, 0.5));
     QCOMPARE(store->hypervolumes(run, "dnas").size(), std::size_t{1});
+}
+
+
+// A search holds write transactions on its store all the time; `runs show` and the app's
+// live view open the same file meanwhile. Opening a store of the current schema only reads:
+// were it to start a write transaction, it would wait out the busy timeout and fail.
+void TestRunStore::openingDoesNotWaitForAWriter() {
+    const fs::path path = fs::path(dir_.path().toStdString()) / "busy.db";
+    std::int64_t run = 0;
+    {
+        auto store = RunStore::open(path);
+        run = store->createRun({}, 7, "");
+    }
+    sqlite3* writer = nullptr;
+    QCOMPARE(sqlite3_open(path.c_str(), &writer), SQLITE_OK);
+    QCOMPARE(sqlite3_exec(writer, "BEGIN IMMEDIATE; INSERT INTO meta(key, value) "
+                                  "VALUES('probe', 'x')",
+                          nullptr, nullptr, nullptr),
+             SQLITE_OK);
+    {
+        auto store = RunStore::open(path);
+        QCOMPARE(store->runs().size(), std::size_t{1});
+        QCOMPARE(store->runs()[0].seed, std::uint64_t{7});
+        QCOMPARE(store->runs()[0].id, run);
+    }
+    sqlite3_exec(writer, "COMMIT", nullptr, nullptr, nullptr);
+    sqlite3_close(writer);
 }
 
 QTEST_APPLESS_MAIN(TestRunStore)
