@@ -2,6 +2,7 @@
 #include "cli/mcus_command.h"
 
 #include <cstdio>
+#include <map>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "common/error.h"
 #include "common/format.h"
 #include "common/json_document.h"
+#include "common/json_reader.h"
 #include "cost/cost_model.h"
 #include "cost/mcu_catalog.h"
 #include "data/dataset_loader.h"
@@ -35,6 +37,7 @@ struct Options {
     int finetuneSteps = 100;
     std::size_t trainSubset = 10000;
     std::size_t valSubset = 2000;
+    std::string scratchFrom;
     bool json = false;
 };
 
@@ -53,6 +56,61 @@ struct Correlation {
     std::size_t top3 = 0;
     std::size_t n = 0;
 };
+
+// Scratch scores (accuracy, seconds) per seed of an earlier `bench fidelity --json` run, by
+// candidate (its JSON text). A reference training takes minutes per candidate and does not
+// depend on the supernet, so comparing two supernets of one space need not repeat them.
+using ScratchScores = std::map<std::string, std::vector<std::pair<double, double>>>;
+
+ScratchScores readScratchFrom(const Options& o, const std::string& dataset,
+                              std::size_t trainSubset, std::size_t valSubset) {
+    const auto doc = JsonDocument::fromFile(o.scratchFrom);
+    JsonReader r(doc);
+    const auto& root = doc.root();
+    if (!root.is_object()) {
+        r.problem("", "expected the output of `dnas bench fidelity --json`");
+        r.throwIfProblems();
+    }
+    // Scores measured with other settings would not be comparable with this run's.
+    auto expect = [&](const char* name, const nlohmann::json& want) {
+        const auto it = root.find(name);
+        if (it == root.end() || *it != want)
+            r.problem(JsonReader::key("", name),
+                      (it == root.end() ? std::string("missing") : "is " + it->dump()) +
+                          "; this run uses " + want.dump());
+    };
+    expect("dataset", dataset);
+    expect("scratch_epochs", o.scratchEpochs);
+    expect("train_subset", trainSubset);
+    expect("val_subset", valSubset);
+    ScratchScores out;
+    const auto list = JsonReader::key("", "candidates");
+    if (const auto* candidates = r.array(root, "", "candidates", Presence::Required))
+        for (std::size_t i = 0; i < candidates->size(); ++i) {
+            const auto& entry = (*candidates)[i];
+            const auto path = JsonReader::index(list, i);
+            const auto* candidate = r.object(entry, path, "candidate", Presence::Required);
+            const auto* scores = r.object(entry, path, "scores", Presence::Required);
+            if (!candidate || !scores)
+                continue;
+            auto& seeds = out[candidate->dump()];
+            for (int seed = 1; seed <= o.scratchSeeds; ++seed) {
+                const auto name = "scratch s" + std::to_string(seed);
+                const auto at = JsonReader::key(JsonReader::key(path, "scores"), name);
+                const auto* one = r.object(*scores, JsonReader::key(path, "scores"), name,
+                                           Presence::Optional);
+                if (!one)
+                    break;
+                const auto accuracy = r.number(*one, at, "accuracy", Presence::Required, 0, 1);
+                const auto seconds = r.number(*one, at, "seconds", Presence::Required, 0, 1e9);
+                if (!accuracy || !seconds)
+                    break;
+                seeds.emplace_back(*accuracy, *seconds);
+            }
+        }
+    r.throwIfProblems();
+    return out;
+}
 
 Correlation correlate(const std::vector<double>& a, const std::vector<double>& b) {
     return {kendallTau(a, b), spearmanRho(a, b), topKOverlap(a, b, 3), a.size()};
@@ -178,6 +236,9 @@ Command addBenchFidelityCommand(CLI::App& bench) {
     app->add_option("--val-subset", o->valSubset, "Validation images for every evaluator")
         ->capture_default_str();
     app->add_option("--seed", o->bands.seed, "Seed of the candidate choice")->capture_default_str();
+    app->add_option("--scratch-from", o->scratchFrom,
+                    "Reuse the scratch scores of an earlier `bench fidelity --json` output with "
+                    "the same settings (e.g. to compare two supernets of one space)");
     app->add_flag("--json", o->json, "Print the figures as JSON");
     return {
         app, [o](std::ostream& out, std::ostream& err) {
@@ -223,9 +284,24 @@ Command addBenchFidelityCommand(CLI::App& bench) {
             for (std::size_t b = 0; b < bands.size(); ++b)
                 for (const auto& c : bands[b].candidates)
                     rows.push_back({b, c, cost(c), {}, {}});
+            const auto reuse = o->scratchFrom.empty()
+                                   ? ScratchScores{}
+                                   : readScratchFrom(*o, dataset->name, bn.trainSubset,
+                                                     bn.valSubset);
+            std::size_t reused = 0;
             for (std::size_t e = 0; e < evaluators.size(); ++e) {
                 Evaluator evaluator(loaded.supernet, dataset, cache, evaluators[e]);
                 for (std::size_t i = 0; i < rows.size(); ++i) {
+                    const auto earlier = reuse.find(nlohmann::json(rows[i].candidate).dump());
+                    if (e >= 2 && earlier != reuse.end() && earlier->second.size() > e - 2) {
+                        const auto [accuracy, seconds] = earlier->second[e - 2];
+                        rows[i].accuracy.push_back(accuracy);
+                        rows[i].seconds.push_back(seconds);
+                        ++reused;
+                        err << names[e] << " " << i + 1 << "/" << rows.size() << ": "
+                            << fixed(accuracy, 4) << " (from " << o->scratchFrom << ")\n";
+                        continue;
+                    }
                     const auto result = evaluator.evaluate(rows[i].candidate);
                     rows[i].accuracy.push_back(result.metrics.accuracy);
                     rows[i].seconds.push_back(result.seconds);
@@ -272,6 +348,7 @@ Command addBenchFidelityCommand(CLI::App& bench) {
                                       {"scratch_epochs", o->scratchEpochs},
                                       {"train_subset", bn.trainSubset},
                                       {"val_subset", bn.valSubset},
+                                      {"scratch_reused", reused},
                                       {"bands", bandJson},
                                       {"overall", overall},
                                       {"candidates", candidates}}
@@ -284,6 +361,9 @@ Command addBenchFidelityCommand(CLI::App& bench) {
                 << " (centre +- " << fixed(100 * o->bands.halfWidth, 0) << " %), " << bn.valSubset
                 << " validation images; scratch: " << o->scratchEpochs << " epochs on "
                 << bn.trainSubset << " images; finetune: " << o->finetuneSteps << " steps\n";
+            if (reused > 0)
+                out << reused << " scratch trainings (scores and seconds) reused from "
+                    << o->scratchFrom << "\n";
             printReport(out, *o, bands, rows, names);
             return 0;
         }};

@@ -286,29 +286,13 @@ void TestCliSearch::benchSearchAndCompare() {
 void TestCliSearch::benchFidelityInCostBands() {
     const QString data = dir_.filePath(QStringLiteral("squares"));
     const QString supernet = dir_.filePath(QStringLiteral("tiny.pt"));
-    auto r = cliRun({"bench",
-                     "fidelity",
-                     "--supernet",
-                     supernet,
-                     "--dataset",
-                     data,
-                     "--bands",
-                     "2",
-                     "--per-band",
-                     "3",
-                     "--band-width",
-                     "0.3",
-                     "--scratch-epochs",
-                     "1",
-                     "--scratch-seeds",
-                     "2",
-                     "--finetune-steps",
-                     "2",
-                     "--train-subset",
-                     "32",
-                     "--val-subset",
-                     "16",
-                     "--json"});
+    const QStringList args = {"bench",          "fidelity", "--supernet",    supernet,
+                              "--dataset",      data,       "--bands",       "2",
+                              "--per-band",     "3",        "--band-width",  "0.3",
+                              "--scratch-seeds", "2",       "--finetune-steps", "2",
+                              "--train-subset", "32",       "--val-subset",  "16",
+                              "--json"};
+    auto r = cliRun(args + QStringList{"--scratch-epochs", "1"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const auto j = parse(r.out);
     QCOMPARE(j["bands"].size(), std::size_t{2});
@@ -333,6 +317,26 @@ void TestCliSearch::benchFidelityInCostBands() {
         QCOMPARE(a["candidates"].get<int>(), perBand[1] + perBand[2]);
         QVERIFY(j["bands"][0]["agreement"].contains(pair));
     }
+
+    // The scratch scores reused by a second run: the same candidates (the choice does not
+    // depend on the supernet), no scratch training repeated, the same figures.
+    const QString first = writeTempFile(dir_, QStringLiteral("fidelity.json"), r.out.toUtf8());
+    r = cliRun(args + QStringList{"--scratch-epochs", "1", "--scratch-from", first});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const auto again = parse(r.out);
+    QCOMPARE(again["scratch_reused"].get<std::size_t>(), 2 * j["candidates"].size());
+    QCOMPARE(again["candidates"].size(), j["candidates"].size());
+    for (std::size_t i = 0; i < j["candidates"].size(); ++i) {
+        QCOMPARE(again["candidates"][i]["candidate"], j["candidates"][i]["candidate"]);
+        for (const char* e : {"scratch s1", "scratch s2"})
+            QCOMPARE(again["candidates"][i]["scores"][e], j["candidates"][i]["scores"][e]);
+    }
+    QCOMPARE(again["overall"]["scratch seed 1 vs 2"], j["overall"]["scratch seed 1 vs 2"]);
+    // Scores of other settings are not comparable: refused, naming the field.
+    r = cliRun(args + QStringList{"--scratch-epochs", "2", "--scratch-from", first});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("scratch_epochs: is 1; this run uses 2")),
+             qPrintable(r.err));
 }
 
 void TestCliSearch::searchBadInput_data() {
