@@ -62,8 +62,8 @@ struct Correlation {
 // depend on the supernet, so comparing two supernets of one space need not repeat them.
 using ScratchScores = std::map<std::string, std::vector<std::pair<double, double>>>;
 
-ScratchScores readScratchFrom(const Options& o, const std::string& dataset,
-                              std::size_t trainSubset, std::size_t valSubset) {
+ScratchScores readScratchFrom(const Options& o, const std::string& dataset, std::size_t trainSubset,
+                              std::size_t valSubset) {
     const auto doc = JsonDocument::fromFile(o.scratchFrom);
     JsonReader r(doc);
     const auto& root = doc.root();
@@ -97,8 +97,8 @@ ScratchScores readScratchFrom(const Options& o, const std::string& dataset,
             for (int seed = 1; seed <= o.scratchSeeds; ++seed) {
                 const auto name = "scratch s" + std::to_string(seed);
                 const auto at = JsonReader::key(JsonReader::key(path, "scores"), name);
-                const auto* one = r.object(*scores, JsonReader::key(path, "scores"), name,
-                                           Presence::Optional);
+                const auto* one =
+                    r.object(*scores, JsonReader::key(path, "scores"), name, Presence::Optional);
                 if (!one)
                     break;
                 const auto accuracy = r.number(*one, at, "accuracy", Presence::Required, 0, 1);
@@ -284,10 +284,10 @@ Command addBenchFidelityCommand(CLI::App& bench) {
             for (std::size_t b = 0; b < bands.size(); ++b)
                 for (const auto& c : bands[b].candidates)
                     rows.push_back({b, c, cost(c), {}, {}});
-            const auto reuse = o->scratchFrom.empty()
-                                   ? ScratchScores{}
-                                   : readScratchFrom(*o, dataset->name, bn.trainSubset,
-                                                     bn.valSubset);
+            const auto reuse =
+                o->scratchFrom.empty()
+                    ? ScratchScores{}
+                    : readScratchFrom(*o, dataset->name, bn.trainSubset, bn.valSubset);
             std::size_t reused = 0;
             for (std::size_t e = 0; e < evaluators.size(); ++e) {
                 Evaluator evaluator(loaded.supernet, dataset, cache, evaluators[e]);

@@ -25,7 +25,7 @@
 #include "data/image_cache.h"
 #include "engine/search_engine.h"
 #include "engine/search_session.h"
-#include "search/pareto_archive.h"
+#include "report/run_frontier.h"
 
 namespace dnas::cli {
 namespace {
@@ -54,20 +54,10 @@ extern "C" void onSearchInterrupt(int) {
 nlohmann::json showMode(RunStore& store, const RunInfo& run, const std::string& mode) {
     const auto config = SearchConfig::fromJson(
         run.config, store.path().string() + " run " + std::to_string(run.id) + " configuration");
-    ParetoArchive archive;
-    std::map<std::int64_t, CandidateRecord> byId;
-    for (const auto& r : store.candidates(run.id)) {
-        if (r.mode != mode || !r.evaluated || !withinBudgets(r, config.budgets))
-            continue;
-        std::vector<double> v = {1 - r.accuracy};
-        for (const auto& o : config.objectives)
-            v.push_back(objectiveCost(r, o));
-        archive.insert(r.id, v);
-        byId[r.id] = r;
-    }
+    const auto records = store.candidates(run.id);
     nlohmann::json frontier = nlohmann::json::array();
-    for (const auto& e : archive.front()) {
-        const auto& r = byId[e.id];
+    for (const auto i : frontierOf(records, mode, config.budgets, config.objectives)) {
+        const auto& r = records[i];
         frontier.push_back({{"id", r.id},
                             {"resolution", r.candidate.data.resolution},
                             {"colour", toString(r.candidate.data.colour)},

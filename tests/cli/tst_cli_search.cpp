@@ -134,14 +134,14 @@ void TestCliSearch::killedSearchResumes() {
         const auto evaluations = QFile::exists(db) ? committed() : 0;
         p.kill();
         p.waitForFinished();
-        QFAIL(qPrintable(QStringLiteral("after %1 s the search had %2 and committed %3 "
-                                        "evaluations; it printed:\n%4%5")
-                             .arg(timer.elapsed() / 1000)
-                             .arg(running ? QStringLiteral("not finished")
-                                          : QStringLiteral("ended"))
-                             .arg(evaluations)
-                             .arg(QString::fromUtf8(p.readAllStandardOutput()),
-                                  QString::fromUtf8(p.readAllStandardError()))));
+        QFAIL(
+            qPrintable(QStringLiteral("after %1 s the search had %2 and committed %3 "
+                                      "evaluations; it printed:\n%4%5")
+                           .arg(timer.elapsed() / 1000)
+                           .arg(running ? QStringLiteral("not finished") : QStringLiteral("ended"))
+                           .arg(evaluations)
+                           .arg(QString::fromUtf8(p.readAllStandardOutput()),
+                                QString::fromUtf8(p.readAllStandardError()))));
     }
     // Held still (SIGSTOP: alive, so it keeps its lease) between two commits, so that it can
     // neither finish nor hold the store's write lock while the second process runs.
@@ -286,11 +286,11 @@ void TestCliSearch::benchSearchAndCompare() {
 void TestCliSearch::benchFidelityInCostBands() {
     const QString data = dir_.filePath(QStringLiteral("squares"));
     const QString supernet = dir_.filePath(QStringLiteral("tiny.pt"));
-    const QStringList args = {"bench",          "fidelity", "--supernet",    supernet,
-                              "--dataset",      data,       "--bands",       "2",
-                              "--per-band",     "3",        "--band-width",  "0.3",
-                              "--scratch-seeds", "2",       "--finetune-steps", "2",
-                              "--train-subset", "32",       "--val-subset",  "16",
+    const QStringList args = {"bench",           "fidelity", "--supernet",       supernet,
+                              "--dataset",       data,       "--bands",          "2",
+                              "--per-band",      "3",        "--band-width",     "0.3",
+                              "--scratch-seeds", "2",        "--finetune-steps", "2",
+                              "--train-subset",  "32",       "--val-subset",     "16",
                               "--json"};
     auto r = cliRun(args + QStringList{"--scratch-epochs", "1"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));

@@ -295,7 +295,6 @@ void TestRunStore::evaluationAndHypervolumeCommitTogether() {
     QCOMPARE(store->hypervolumes(run, "dnas").size(), std::size_t{1});
 }
 
-
 // A search holds write transactions on its store all the time; `runs show` and the app's
 // live view open the same file meanwhile. Opening a store of the current schema only reads:
 // were it to start a write transaction, it would wait out the busy timeout and fail.
@@ -308,8 +307,9 @@ void TestRunStore::openingDoesNotWaitForAWriter() {
     }
     sqlite3* writer = nullptr;
     QCOMPARE(sqlite3_open(path.c_str(), &writer), SQLITE_OK);
-    QCOMPARE(sqlite3_exec(writer, "BEGIN IMMEDIATE; INSERT INTO meta(key, value) "
-                                  "VALUES('probe', 'x')",
+    QCOMPARE(sqlite3_exec(writer,
+                          "BEGIN IMMEDIATE; INSERT INTO meta(key, value) "
+                          "VALUES('probe', 'x')",
                           nullptr, nullptr, nullptr),
              SQLITE_OK);
     {
