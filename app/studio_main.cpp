@@ -12,7 +12,9 @@
 #include "common/error.h"
 #include "cost/mcu_catalog.h"
 #include "headless_job.h"
-#include "views/cost_window.h"
+#include "views/budget_panel.h"
+#include "views/main_window.h"
+#include "views/run_panel.h"
 
 namespace {
 
@@ -37,7 +39,11 @@ void usage() {
            "  --max-evals N       evaluations per mode (default 100)\n"
            "  --seed N            seed of the search (default 1)\n"
            "  --sram-budget SIZE  (default 44K)   --flash-budget SIZE (default 288K)\n"
-           "  --no-search         only the cost reports and the dataset inspection\n";
+           "  --no-search         only the cost reports and the dataset inspection\n"
+           "Window options:\n"
+           "  --start             press Start at once\n"
+           "  --screenshot FILE   save a PNG of the window after --screenshot-delay seconds\n"
+           "                      (default 1), then quit\n";
 }
 
 } // namespace
@@ -47,10 +53,13 @@ int main(int argc, char** argv) {
     dnas::app::HeadlessOptions job;
     std::string results = "results";
     std::string screenshot;
-    std::string trainSubset, maxEvals, seed;
+    std::string trainSubset, maxEvals, seed, delay;
+    bool start = false;
+    double screenshotDelay = 1;
     const std::map<std::string, std::string*> valued = {{"--results", &results},
                                                         {"--mcu", &job.mcu},
                                                         {"--screenshot", &screenshot},
+                                                        {"--screenshot-delay", &delay},
                                                         {"--dataset", &job.dataset},
                                                         {"--space", &job.space},
                                                         {"--supernet", &job.supernet},
@@ -63,6 +72,8 @@ int main(int argc, char** argv) {
         const std::string arg = argv[i];
         if (arg == "--headless") {
             headless = true;
+        } else if (arg == "--start") {
+            start = true;
         } else if (arg == "--no-search") {
             job.search = false;
         } else if (const auto v = valued.find(arg); v != valued.end()) {
@@ -88,9 +99,11 @@ int main(int argc, char** argv) {
             job.maxEvaluations = std::stoll(maxEvals);
         if (!seed.empty())
             job.seed = std::stoull(seed);
+        if (!delay.empty())
+            screenshotDelay = std::stod(delay);
     } catch (const std::exception&) {
         std::cerr << "dnas-studio: error: --train-subset, --max-evals and --seed take whole "
-                     "numbers\n";
+                     "numbers, --screenshot-delay seconds\n";
         return 2;
     }
     job.resultsDir = results;
@@ -105,15 +118,25 @@ int main(int argc, char** argv) {
         dnas::McuCatalog catalog = dnas::McuCatalog::load();
         for (const auto& p : catalog.problems())
             std::cerr << "dnas-studio: warning: skipped MCU profile: " << p.toString() << '\n';
-        dnas::ui::CostWindow window(std::move(catalog));
-        window.selectMcu(QString::fromStdString(mcu));
+        dnas::ui::MainWindow window(std::move(catalog));
+        window.budgetPanel()->setMcu(mcu);
+        if (!job.dataset.empty())
+            window.runPanel()->setDataset(QString::fromStdString(job.dataset));
+        if (!maxEvals.empty())
+            window.runPanel()->setMaxEvaluations(static_cast<int>(job.maxEvaluations));
+        if (!job.supernet.empty())
+            window.setSupernet(job.supernet);
+        window.resize(1400, 900);
         window.show();
+        if (start)
+            QTimer::singleShot(0, &window, &dnas::ui::MainWindow::start);
         if (!screenshot.empty()) {
-            QTimer::singleShot(500, &window, [&window, &screenshot] {
-                if (!window.grab().save(QString::fromStdString(screenshot)))
-                    std::cerr << "dnas-studio: error: cannot write " << screenshot << '\n';
-                QApplication::quit();
-            });
+            QTimer::singleShot(
+                static_cast<int>(screenshotDelay * 1000), &window, [&window, &screenshot] {
+                    if (!window.grab().save(QString::fromStdString(screenshot)))
+                        std::cerr << "dnas-studio: error: cannot write " << screenshot << '\n';
+                    QApplication::quit();
+                });
         }
         return QApplication::exec();
     } catch (const std::exception& e) {

@@ -18,7 +18,7 @@ action=${1:-build}
 # Debian 12 packages (see README "Dependencies").
 packages=(
   build-essential cmake ccache pkg-config
-  qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
+  qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
   libtorch-dev libopencv-dev nlohmann-json3-dev libsqlite3-dev libcli11-dev zlib1g-dev
   libpagmo-dev
   dataset-fashion-mnist

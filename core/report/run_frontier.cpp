@@ -7,7 +7,7 @@
 
 namespace dnas {
 
-std::vector<std::size_t> frontierOf(const std::vector<CandidateRecord>& records,
+std::vector<std::size_t> frontierOf(std::span<const CandidateRecord> records,
                                     const std::string& mode, const Budgets& budgets,
                                     const std::vector<std::string>& objectives) {
     struct Point {

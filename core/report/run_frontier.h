@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,7 @@ namespace dnas {
 // names objectiveCost() knows (peak_sram_bytes, flash_bytes, latency_ms, macs, energy_mj).
 // Used by `dnas runs show`, the headless job and the app, which re-filters it while a budget
 // line is dragged.
-std::vector<std::size_t> frontierOf(const std::vector<CandidateRecord>& records,
+std::vector<std::size_t> frontierOf(std::span<const CandidateRecord> records,
                                     const std::string& mode, const Budgets& budgets,
                                     const std::vector<std::string>& objectives);
 

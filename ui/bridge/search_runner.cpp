@@ -1,5 +1,7 @@
 #include "bridge/search_runner.h"
 
+#include <algorithm>
+
 #include "common/error.h"
 #include "cost/mcu_catalog.h"
 #include "data/dataset_loader.h"
@@ -103,6 +105,9 @@ void SearchRunner::work(SearchJob job, std::stop_token stop) {
     try {
         const auto space = SearchSpace::load(job.space);
         const auto dataset = loadDataset(job.dataset);
+        // The window asks for at most so many validation images per evaluation.
+        job.config.eval.valSubset =
+            std::min(job.config.eval.valSubset, dataset->count(Split::Validation));
         ImageCache cache(dataset, {});
         auto store = RunStore::open(job.store);
         SearchSetup setup;

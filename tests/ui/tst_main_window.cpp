@@ -1,0 +1,204 @@
+// The main window driven as a user drives it, offscreen, through real searches: a tiny
+// generated dataset, a supernet the runner trains itself, the real engine and run store.
+#include <set>
+
+#include <QDoubleSpinBox>
+#include <QPushButton>
+#include <QTableView>
+#include <QtTest>
+
+#include "chart/hypervolume_chart.h"
+#include "chart/pareto_chart.h"
+#include "models/candidate_table_model.h"
+#include "models/run_records.h"
+#include "store/run_store.h"
+#include "support/image_fixtures.h"
+#include "support/temp_files.h"
+#include "views/budget_panel.h"
+#include "views/main_window.h"
+#include "views/run_panel.h"
+
+using namespace dnas;
+using namespace dnas::ui;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void searchFillsChartAndTable();
+    void draggingTheBudgetRefiltersAndReachesTheEngine();
+    void clickingAPointSelectsItsRow();
+    void chartExports();
+
+private:
+    std::unique_ptr<MainWindow> window(const QString& store, int evaluations);
+    static void click(QWidget* w, const char* name);
+
+    QTemporaryDir dir_;
+    std::unique_ptr<MainWindow> finished_; // the window of the first, finished search
+};
+
+void TestMainWindow::initTestCase() {
+    fixtures::writeSquaresDataset(
+        std::filesystem::path(dir_.filePath(QStringLiteral("squares")).toStdString()));
+    writeTempFile(dir_, QStringLiteral("tiny_space.json"), fixtures::kTinySpaceJson);
+    finished_ = window(QStringLiteral("first.db"), 8);
+    QSignalSpy done(finished_->runner(), &SearchRunner::finished);
+    click(finished_.get(), "start");
+    QVERIFY(done.wait(180000));
+    QCOMPARE(done[0][1].toBool(), false);
+}
+
+std::unique_ptr<MainWindow> TestMainWindow::window(const QString& store, int evaluations) {
+    auto w = std::make_unique<MainWindow>(McuCatalog::builtIn());
+    w->setProperty("quietErrors", true);
+    w->runPanel()->setDataset(dir_.filePath(QStringLiteral("squares")));
+    w->runPanel()->setSpace(dir_.filePath(QStringLiteral("tiny_space.json")));
+    w->runPanel()->setStore(dir_.filePath(store));
+    w->runPanel()->setMode(QStringLiteral("compare"));
+    w->runPanel()->setMaxEvaluations(evaluations);
+    w->runPanel()->setPopulation(4);
+    w->setSupernetCacheDir(dir_.filePath(QStringLiteral("supernets")).toStdString());
+    w->setCalibrationImages(16);
+    // Budgets every tiny network meets: the whole MCU.
+    w->findChild<QDoubleSpinBox*>(QStringLiteral("sramBudget"))->setValue(320);
+    w->findChild<QDoubleSpinBox*>(QStringLiteral("flashBudget"))->setValue(1024);
+    w->resize(1300, 850);
+    w->show();
+    return w;
+}
+
+void TestMainWindow::click(QWidget* w, const char* name) {
+    auto* button = w->findChild<QPushButton*>(QString::fromLatin1(name));
+    QVERIFY(button && button->isEnabled());
+    QTest::mouseClick(button, Qt::LeftButton);
+}
+
+void TestMainWindow::searchFillsChartAndTable() {
+    auto& w = *finished_;
+    const auto& records = *w.records();
+    auto store = RunStore::open(dir_.filePath(QStringLiteral("first.db")).toStdString());
+    const auto stored = store->candidates(store->runs()[0].id);
+    QCOMPARE(records.size(), stored.size()); // every record, screened-out ones too
+    std::map<std::string, int> evaluated;
+    std::set<std::pair<int, int>> hwnasData;
+    for (const auto& r : stored) {
+        evaluated[r.mode] += r.evaluated ? 1 : 0;
+        if (r.mode == "hwnas")
+            hwnasData.insert(
+                {r.candidate.data.resolution, static_cast<int>(r.candidate.data.colour)});
+    }
+    QCOMPARE(evaluated["dnas"], 8);
+    QCOMPARE(evaluated["hwnas"], 8);
+    // N evaluated candidates give N points (all feasible under the whole MCU).
+    QCOMPARE(w.chart()->plottedCandidates("dnas"), 8);
+    QCOMPARE(w.chart()->plottedCandidates("hwnas"), 8);
+    QCOMPARE(w.table()->model()->rowCount(), static_cast<int>(stored.size()));
+    // HW-NAS never varies its data configuration: one in the store, one on its frontier.
+    QCOMPARE(hwnasData.size(), std::size_t{1});
+    for (const auto row : w.chart()->frontierRows("hwnas"))
+        QCOMPARE(std::make_pair(records.at(row).candidate.data.resolution,
+                                static_cast<int>(records.at(row).candidate.data.colour)),
+                 *hwnasData.begin());
+    QVERIFY(!w.chart()->frontierRows("dnas").empty());
+    QCOMPARE(w.hypervolumeChart()->points("dnas") > 0, true);
+}
+
+void TestMainWindow::draggingTheBudgetRefiltersAndReachesTheEngine() {
+    // A longer search, dragged while it runs.
+    auto w = window(QStringLiteral("drag.db"), 400);
+    QSignalSpy adopted(w->runner(), &SearchRunner::budgetsChanged);
+    QSignalSpy done(w->runner(), &SearchRunner::finished);
+    click(w.get(), "start");
+    QTRY_VERIFY_WITH_TIMEOUT(w->records()->size() >= 12, 180000);
+    // Pause: nothing more arrives; the drag works on what is stored.
+    click(w.get(), "pause");
+    QTest::qWait(800);
+    w->records()->flush();
+    const auto atPause = w->records()->size();
+    QTest::qWait(800);
+    w->records()->flush();
+    QCOMPARE(w->records()->size(), atPause);
+    // The line starts right of every point; it is dragged to halfway between the cheapest
+    // point of the costlier mode (so that the engine can accept it: every mode still has a
+    // network within it) and the DNAS frontier's costliest member (which it then leaves out).
+    const auto& records = *w->records();
+    double maxSram = 0;
+    std::map<std::string, double> minSram;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        if (!records.at(i).evaluated)
+            continue;
+        const double kib = axisValue(records.at(i), CostAxis::PeakSram);
+        maxSram = std::max(maxSram, kib);
+        const auto it = minSram.find(records.at(i).mode);
+        minSram[records.at(i).mode] = it == minSram.end() ? kib : std::min(it->second, kib);
+    }
+    w->findChild<QDoubleSpinBox*>(QStringLiteral("sramBudget"))->setValue(maxSram + 1);
+    const auto before = w->chart()->frontierRows("dnas");
+    const double lower = std::max(minSram["dnas"], minSram["hwnas"]);
+    const double top = axisValue(records.at(before.back()), CostAxis::PeakSram);
+    QVERIFY2(lower < top, "the seeded search must leave room to drag");
+    const double target = (lower + top) / 2;
+    const auto line = w->chart()->budgetLineX();
+    QVERIFY(line.has_value());
+    const int to = w->chart()->valuePosition(QPointF(target, 0.5)).x();
+    auto* view = w->chart()->viewport();
+    const int y = view->height() / 2;
+    QTest::mousePress(view, Qt::LeftButton, {}, QPoint(*line, y));
+    QTest::mouseMove(view, QPoint((*line + to) / 2, y));
+    QTest::mouseMove(view, QPoint(to, y));
+    QTest::mouseRelease(view, Qt::LeftButton, {}, QPoint(to, y));
+    const auto budget = budgetOnAxis(records.budgets(), CostAxis::PeakSram).value();
+    QVERIFY2(std::abs(budget - target) < (top - lower) / 4, qPrintable(QString::number(budget)));
+    QCOMPARE(w->budgetPanel()->budgets().sramBytes, records.budgets().sramBytes);
+    const auto after = w->chart()->frontierRows("dnas");
+    QVERIFY(after != before);
+    for (const auto row : after)
+        QVERIFY(axisValue(records.at(row), CostAxis::PeakSram) <= budget);
+    QCOMPARE(records.size(), atPause); // nothing re-evaluated
+    // Resume: candidates arrive again, then Stop ends the run, resumable.
+    click(w.get(), "pause"); // resume: the engine adopts the dragged budget, then goes on
+    QTRY_VERIFY_WITH_TIMEOUT(!adopted.isEmpty(), 60000);
+    QCOMPARE(qvariant_cast<Budgets>(adopted.last()[0]).sramBytes, records.budgets().sramBytes);
+    QTRY_VERIFY_WITH_TIMEOUT(w->records()->size() > atPause, 60000);
+    click(w.get(), "stop");
+    QVERIFY(done.wait(60000));
+    QCOMPARE(done[0][1].toBool(), true);
+    auto store = RunStore::open(dir_.filePath(QStringLiteral("drag.db")).toStdString());
+    QCOMPARE(store->runs()[0].status, std::string("stopped"));
+}
+
+void TestMainWindow::clickingAPointSelectsItsRow() {
+    auto& w = *finished_;
+    const auto row = w.chart()->frontierRows("dnas").front();
+    QTest::mouseClick(w.chart()->viewport(), Qt::LeftButton, {}, w.chart()->pointPosition(row));
+    QCOMPARE(w.chart()->selected().value(), row);
+    const auto current = w.table()->currentIndex();
+    QVERIFY(current.isValid());
+    QCOMPARE(w.table()->model()->data(current, CandidateTableModel::kRowRole).toULongLong(),
+             static_cast<qulonglong>(row));
+    // And the other way: a row chosen in the table is the chart's selection.
+    const auto other = w.chart()->frontierRows("hwnas").front();
+    w.selectRow(other);
+    QCOMPARE(w.chart()->selected().value(), other);
+}
+
+void TestMainWindow::chartExports() {
+    auto& w = *finished_;
+    const auto png = dir_.filePath(QStringLiteral("frontier.png"));
+    const auto svg = dir_.filePath(QStringLiteral("frontier.svg"));
+    QVERIFY(w.chart()->exportTo(png));
+    QVERIFY(w.chart()->exportTo(svg));
+    QImage image(png);
+    QVERIFY(!image.isNull() && image.width() > 100);
+    QFile file(svg);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const auto text = file.readAll();
+    QVERIFY(text.contains("<svg") && text.contains("accuracy"));
+    QString error;
+    QVERIFY(!w.chart()->exportTo(QStringLiteral("/nonexistent/dir/x.png"), &error));
+    QVERIFY(error.contains(QStringLiteral("/nonexistent/dir/x.png")));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"

@@ -1,0 +1,269 @@
+#include "chart/pareto_chart.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <QAreaSeries>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QScatterSeries>
+#include <QValueAxis>
+
+#include "chart/chart_style.h"
+#include "models/candidate_table_model.h"
+
+namespace dnas::ui {
+ParetoChart::ParetoChart(const RunRecords& records, QWidget* parent)
+    : QChartView(parent)
+    , records_(records) {
+    setRenderHint(QPainter::Antialiasing);
+    setMouseTracking(true);
+    setRubberBand(QChartView::NoRubberBand); // ours: a click must not zoom
+    auto* chart = this->chart();
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    for (const std::string mode : {"dnas", "hwnas"}) {
+        auto& m = modes_[mode];
+        m.all = new QScatterSeries(chart);
+        m.all->setName(modeTitle(mode));
+        styleFaded(m.all, modeColour(mode));
+        m.front = new QLineSeries(chart);
+        m.front->setName(modeTitle(mode) + QStringLiteral(" frontier"));
+        m.front->setPen(QPen(modeColour(mode), 2));
+        chart->addSeries(m.all);
+        chart->addSeries(m.front);
+    }
+    over_ = new QScatterSeries(chart);
+    over_->setName(QStringLiteral("over budget"));
+    styleRing(over_, QColor(150, 150, 150), 7);
+    screened_ = new QScatterSeries(chart);
+    screened_->setName(QStringLiteral("screened out"));
+    screened_->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
+    screened_->setMarkerSize(5);
+    screened_->setColor(QColor(170, 170, 170));
+    screened_->setBorderColor(QColor(170, 170, 170));
+    infeasibleUpper_ = new QLineSeries(chart);
+    infeasibleLower_ = new QLineSeries(chart);
+    infeasible_ = new QAreaSeries(infeasibleUpper_, infeasibleLower_);
+    infeasible_->setName(QStringLiteral("beyond the budget"));
+    infeasible_->setColor(QColor(220, 40, 40, 28));
+    infeasible_->setBorderColor(Qt::transparent);
+    budgetLine_ = new QLineSeries(chart);
+    budgetLine_->setName(QStringLiteral("budget"));
+    budgetLine_->setPen(QPen(QColor(200, 30, 30), 2, Qt::DashLine));
+    selection_ = new QScatterSeries(chart);
+    styleRing(selection_, QColor(20, 20, 20), 16);
+    for (QAbstractSeries* s : std::initializer_list<QAbstractSeries*>{over_, screened_, infeasible_,
+                                                                      budgetLine_, selection_})
+        chart->addSeries(s);
+    for (QAbstractSeries* s : std::initializer_list<QAbstractSeries*>{selection_, infeasible_})
+        for (auto* marker : chart->legend()->markers(s))
+            marker->setVisible(false);
+    // Legend entries toggle their series.
+    for (auto* marker : chart->legend()->markers())
+        connect(marker, &QLegendMarker::clicked, this, [marker] {
+            auto* series = marker->series();
+            series->setVisible(!series->isVisible());
+            marker->setVisible(true);
+            QFont font = marker->font();
+            font.setStrikeOut(!series->isVisible());
+            marker->setFont(font);
+        });
+    rebuildAxes();
+    connect(&records_, &RunRecords::appended, this, &ParetoChart::rebuild);
+    connect(&records_, &RunRecords::budgetsChanged, this, &ParetoChart::rebuild);
+    connect(&records_, &RunRecords::reset, this, [this] {
+        selected_.reset();
+        resolutions_.clear();
+        resetZoom();
+    });
+    rebuild();
+}
+
+void ParetoChart::setCostAxis(CostAxis axis) {
+    axis_ = axis;
+    rebuildAxes();
+    resetZoom();
+}
+
+void ParetoChart::setLogScale(bool on) {
+    log_ = on;
+    rebuildAxes();
+    resetZoom();
+}
+
+void ParetoChart::setSelected(std::optional<std::size_t> row) {
+    selected_ = row;
+    QList<QPointF> points;
+    if (row && *row < records_.size() && records_.at(*row).evaluated)
+        points.append(QPointF(plotX(records_.at(*row)), records_.at(*row).accuracy));
+    selection_->replace(points);
+}
+
+void ParetoChart::resetZoom() {
+    zoomed_ = false;
+    chart()->zoomReset();
+    rebuild();
+}
+
+double ParetoChart::plotX(const CandidateRecord& r) const {
+    const double x = axisValue(r, axis_);
+    return log_ ? std::max(x, 1e-6) : x;
+}
+
+void ParetoChart::rebuildAxes() {
+    auto* chart = this->chart();
+    for (auto* axis : chart->axes())
+        chart->removeAxis(axis);
+    if (log_) {
+        auto* axis = new QLogValueAxis(chart);
+        axis->setBase(10);
+        axis->setLabelFormat(QStringLiteral("%g"));
+        axis->setMinorTickCount(8);
+        xAxis_ = axis;
+    } else {
+        auto* axis = new QValueAxis(chart);
+        axis->setLabelFormat(QStringLiteral("%g"));
+        xAxis_ = axis;
+    }
+    xAxis_->setTitleText(axisTitle(axis_));
+    yAxis_ = new QValueAxis(chart);
+    yAxis_->setTitleText(QStringLiteral("accuracy (validation)"));
+    yAxis_->setLabelFormat(QStringLiteral("%.2f"));
+    chart->addAxis(xAxis_, Qt::AlignBottom);
+    chart->addAxis(yAxis_, Qt::AlignLeft);
+    for (auto* series : chart->series()) {
+        series->attachAxis(xAxis_);
+        series->attachAxis(yAxis_);
+    }
+}
+
+QScatterSeries* ParetoChart::memberSeries(const std::string& mode, int resolution, bool rgb) {
+    auto& members = modes_[mode].members;
+    const auto key = std::make_pair(resolution, rgb);
+    if (const auto it = members.find(key); it != members.end())
+        return it->second;
+    if (std::find(resolutions_.begin(), resolutions_.end(), resolution) == resolutions_.end()) {
+        resolutions_.push_back(resolution);
+        std::sort(resolutions_.begin(), resolutions_.end());
+    }
+    auto* series = new QScatterSeries(chart());
+    styleMember(series, modeColour(mode), resolution, rgb);
+    chart()->addSeries(series);
+    series->attachAxis(xAxis_);
+    series->attachAxis(yAxis_);
+    for (auto* marker : chart()->legend()->markers(series))
+        marker->setVisible(false);
+    members[key] = series;
+    return series;
+}
+
+void ParetoChart::rebuild() {
+    const auto n = records_.size();
+    std::map<std::string, QList<QPointF>> all;
+    QList<QPointF> over;
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& r = records_.at(i);
+        if (!r.evaluated)
+            continue;
+        const QPointF p(plotX(r), r.accuracy);
+        (records_.feasible(i) ? all[r.mode] : over).append(p);
+    }
+    for (auto& [mode, m] : modes_) {
+        m.all->replace(all[mode]);
+        frontRows_[mode] = records_.frontier2d(mode, axis_);
+        QList<QPointF> steps;
+        std::map<std::pair<int, bool>, QList<QPointF>> members;
+        for (const auto row : frontRows_[mode]) {
+            const auto& r = records_.at(row);
+            const QPointF p(plotX(r), r.accuracy);
+            if (!steps.isEmpty())
+                steps.append(QPointF(p.x(), steps.last().y()));
+            steps.append(p);
+            members[{r.candidate.data.resolution, r.candidate.data.colour == ColourMode::Rgb}]
+                .append(p);
+        }
+        m.front->replace(steps);
+        for (auto& [key, series] : m.members)
+            if (!members.count(key))
+                series->clear();
+        for (const auto& [key, points] : members)
+            memberSeries(mode, key.first, key.second)->replace(points);
+    }
+    over_->replace(over);
+    chart()->setTitle(shapeKey(resolutions_));
+    updateRanges();
+    setSelected(selected_);
+}
+
+void ParetoChart::updateRanges() {
+    double xMin = std::numeric_limits<double>::max(), xMax = 0;
+    double yMin = 1, yMax = 0;
+    bool any = false;
+    for (std::size_t i = 0; i < records_.size(); ++i) {
+        const auto& r = records_.at(i);
+        const double x = plotX(r);
+        xMin = std::min(xMin, x);
+        xMax = std::max(xMax, x);
+        if (r.evaluated) {
+            yMin = std::min(yMin, r.accuracy);
+            yMax = std::max(yMax, r.accuracy);
+            any = true;
+        }
+    }
+    const auto budget = budgetOnAxis(records_.budgets(), axis_);
+    if (records_.size() == 0) {
+        xMin = log_ ? 1 : 0;
+        xMax = budget ? *budget * 1.2 : 100;
+    }
+    if (budget && *budget < xMax * 4) // a budget far off the points would squash them
+        xMax = std::max(xMax, *budget);
+    if (!any) {
+        yMin = 0;
+        yMax = 1;
+    }
+    const double yPad = std::max(0.01, (yMax - yMin) * 0.08);
+    yMin = std::max(0.0, yMin - yPad);
+    yMax = std::min(1.0, yMax + yPad);
+    if (!zoomed_) {
+        if (log_) {
+            xAxis_->setRange(xMin / 1.3, xMax * 1.3);
+        } else {
+            const double pad = (xMax - std::min(xMin, xMax)) * 0.05 + 1e-9;
+            auto* axis = static_cast<QValueAxis*>(xAxis_);
+            axis->setRange(std::max(0.0, xMin - pad), xMax + pad);
+            axis->applyNiceNumbers();
+        }
+        yAxis_->setRange(yMin, yMax);
+    }
+    // Screened-out candidates have no accuracy: a row along the bottom edge.
+    QList<QPointF> screened;
+    const double bottom = yAxis_->min() + (yAxis_->max() - yAxis_->min()) * 0.015;
+    for (std::size_t i = 0; i < records_.size(); ++i)
+        if (!records_.at(i).evaluated)
+            screened.append(QPointF(plotX(records_.at(i)), bottom));
+    screened_->replace(screened);
+    drawBudget();
+}
+
+void ParetoChart::drawBudget() {
+    const auto budget = budgetOnAxis(records_.budgets(), axis_);
+    auto* x = xAxis_;
+    const double xMax =
+        log_ ? static_cast<QLogValueAxis*>(x)->max() : static_cast<QValueAxis*>(x)->max();
+    const double yLow = yAxis_->min(), yHigh = yAxis_->max();
+    if (!budget || *budget <= 0) {
+        budgetLine_->clear();
+        infeasibleUpper_->clear();
+        infeasibleLower_->clear();
+        return;
+    }
+    budgetLine_->replace({QPointF(*budget, yLow), QPointF(*budget, yHigh)});
+    const double right = std::max(xMax, *budget) * 10; // beyond the view: no visible edge
+    infeasibleUpper_->replace({QPointF(*budget, yHigh), QPointF(right, yHigh)});
+    infeasibleLower_->replace({QPointF(*budget, yLow), QPointF(right, yLow)});
+}
+
+} // namespace dnas::ui

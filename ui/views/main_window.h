@@ -1,0 +1,95 @@
+#pragma once
+
+#include <optional>
+
+#include <QMainWindow>
+
+#include "bridge/search_runner.h"
+#include "cost/mcu_catalog.h"
+
+QT_BEGIN_NAMESPACE
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QPlainTextEdit;
+class QTableView;
+class QTabWidget;
+QT_END_NAMESPACE
+
+namespace dnas::ui {
+
+class BudgetPanel;
+class CandidateFilter;
+class CandidateTableModel;
+class HypervolumeChart;
+class ParetoChart;
+class RunPanel;
+class RunRecords;
+
+// DNAS Studio's main window: the live Pareto chart in the centre (a tab beside it races the
+// two modes' hypervolumes), docks for the budget, the run and the candidates table, and the
+// log. One document (RunRecords) feeds chart and table; the search runs on the SearchRunner's
+// worker thread and reaches the window through queued signals only. Dock layout and window
+// geometry are remembered (QSettings).
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(McuCatalog catalog, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // What Start would run: the panels' settings, with these overrides for tests and the
+    // demo (empty: the defaults).
+    SearchJob job() const;
+    void setSupernet(const std::filesystem::path& checkpoint) { supernet_ = checkpoint; }
+    void setSupernetCacheDir(const std::filesystem::path& dir) { cacheDir_ = dir; }
+    void setCalibrationImages(std::size_t n) { calibrationImages_ = n; }
+
+    RunPanel* runPanel() const { return run_; }
+    BudgetPanel* budgetPanel() const { return budget_; }
+    ParetoChart* chart() const { return chart_; }
+    HypervolumeChart* hypervolumeChart() const { return hypervolume_; }
+    QTableView* table() const { return table_; }
+    RunRecords* records() const { return records_; }
+    SearchRunner* runner() const { return runner_; }
+
+public Q_SLOTS:
+    void start();
+    void togglePause();
+    void stop();
+    void selectRow(std::size_t row);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    QWidget* makeChartPage();
+    void makeDocks();
+    void makeMenus();
+    void connectRunner();
+    void applyBudgets(const Budgets& budgets, bool toEngine);
+    void exportChart();
+    void exportCsv();
+    void log(const QString& line);
+
+    RunRecords* records_ = nullptr;
+    SearchRunner* runner_ = nullptr;
+    ParetoChart* chart_ = nullptr;
+    HypervolumeChart* hypervolume_ = nullptr;
+    QTabWidget* tabs_ = nullptr;
+    BudgetPanel* budget_ = nullptr;
+    RunPanel* run_ = nullptr;
+    CandidateTableModel* model_ = nullptr;
+    CandidateFilter* filter_ = nullptr;
+    QTableView* table_ = nullptr;
+    QPlainTextEdit* log_ = nullptr;
+    QComboBox* axis_ = nullptr;
+    QCheckBox* logScale_ = nullptr;
+    std::filesystem::path supernet_;
+    std::filesystem::path cacheDir_;
+    std::optional<std::size_t> calibrationImages_;
+    bool paused_ = false;
+};
+
+} // namespace dnas::ui

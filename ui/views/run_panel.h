@@ -1,0 +1,68 @@
+#pragma once
+
+#include <QWidget>
+
+#include "bridge/search_runner.h"
+
+QT_BEGIN_NAMESPACE
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+QT_END_NAMESPACE
+
+namespace dnas::ui {
+
+// What to search and how long: dataset (the embedded default preselected; a folder or CSV
+// typed, browsed or dropped onto the window), search space, mode (compare, DNAS, HW-NAS),
+// strategy, evaluations per mode, population, seed and the run store; Start / Pause / Stop;
+// a progress bar with ETA for the supernet and for each mode's search.
+class RunPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit RunPanel(QWidget* parent = nullptr);
+
+    // Fills the panel's part of `job` (dataset, space, store, mode, strategy, limits, seed).
+    void fill(SearchJob& job) const;
+    void setDataset(const QString& spec);
+    QString dataset() const;
+    void setStore(const QString& path);
+    void setSpace(const QString& presetOrFile);
+    void setMode(const QString& mode); // compare, dnas, hwnas
+    void setPopulation(int n);
+    void setMaxEvaluations(int n);
+
+    // Button states for: idle, running, paused.
+    void setState(bool running, bool paused);
+    void showPhase(const QString& name, qlonglong done, qlonglong total, double etaSeconds);
+    void showProgress(const QString& mode, qlonglong done, qlonglong planned, double etaSeconds);
+    void resetProgress();
+
+Q_SIGNALS:
+    void startRequested();
+    void pauseRequested(); // toggles pause / resume
+    void stopRequested();
+
+private:
+    QLineEdit* dataset_ = nullptr;
+    QComboBox* space_ = nullptr;
+    QComboBox* mode_ = nullptr;
+    QComboBox* strategy_ = nullptr;
+    QSpinBox* evaluations_ = nullptr;
+    QSpinBox* population_ = nullptr;
+    QSpinBox* seed_ = nullptr;
+    QSpinBox* validation_ = nullptr;
+    QLineEdit* store_ = nullptr;
+    QPushButton* start_ = nullptr;
+    QPushButton* pause_ = nullptr;
+    QPushButton* stop_ = nullptr;
+    QProgressBar* supernet_ = nullptr;
+    QProgressBar* dnas_ = nullptr;
+    QProgressBar* hwnas_ = nullptr;
+};
+
+QString formatEta(double seconds); // "ETA 1m05s", "" when unknown
+
+} // namespace dnas::ui
