@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -12,7 +13,10 @@
 #include "common/error.h"
 #include "cost/mcu_catalog.h"
 #include "headless_job.h"
+#include "chart/pareto_chart.h"
+#include "store/run_store.h"
 #include "views/budget_panel.h"
+#include "views/ui_bench.h"
 #include "views/main_window.h"
 #include "views/run_panel.h"
 
@@ -42,6 +46,11 @@ void usage() {
            "  --no-search         only the cost reports and the dataset inspection\n"
            "Window options:\n"
            "  --start             press Start at once\n"
+           "  --open STORE        show the last run of a run store\n"
+           "  --bench-ui N        stream N candidates into the window, report the longest\n"
+           "                      event-loop stall, quit\n"
+           "  --select-best       select the most accurate DNAS frontier candidate (with\n"
+           "                      --screenshot: just before the picture is taken)\n"
            "  --screenshot FILE   save a PNG of the window after --screenshot-delay seconds\n"
            "                      (default 1), then quit\n";
 }
@@ -54,12 +63,15 @@ int main(int argc, char** argv) {
     std::string results = "results";
     std::string screenshot;
     std::string trainSubset, maxEvals, seed, delay;
-    bool start = false;
+    bool start = false, selectBest = false;
+    std::string open, benchUi;
     double screenshotDelay = 1;
     const std::map<std::string, std::string*> valued = {{"--results", &results},
                                                         {"--mcu", &job.mcu},
                                                         {"--screenshot", &screenshot},
                                                         {"--screenshot-delay", &delay},
+                                                        {"--open", &open},
+                                                        {"--bench-ui", &benchUi},
                                                         {"--dataset", &job.dataset},
                                                         {"--space", &job.space},
                                                         {"--supernet", &job.supernet},
@@ -74,6 +86,8 @@ int main(int argc, char** argv) {
             headless = true;
         } else if (arg == "--start") {
             start = true;
+        } else if (arg == "--select-best") {
+            selectBest = true;
         } else if (arg == "--no-search") {
             job.search = false;
         } else if (const auto v = valued.find(arg); v != valued.end()) {
@@ -128,15 +142,36 @@ int main(int argc, char** argv) {
             window.setSupernet(job.supernet);
         window.resize(1400, 900);
         window.show();
+        if (!benchUi.empty()) {
+            dnas::ui::benchUi(window, std::stoi(benchUi), std::cout);
+            return 0;
+        }
+        if (!open.empty()) {
+            auto store = dnas::RunStore::open(open, dnas::RunStore::Access::ReadOnly);
+            const auto runs = store->runs();
+            if (runs.empty())
+                throw dnas::InputError({{open, 0, {}, "holds no run"}});
+            window.openRun(open, runs.back().id);
+        }
         if (start)
             QTimer::singleShot(0, &window, &dnas::ui::MainWindow::start);
+        auto best = [&window] {
+            const auto rows = window.chart()->frontierRows("dnas");
+            if (!rows.empty())
+                window.selectRow(rows.back()); // by cost: the last is the most accurate
+        };
+        if (selectBest && screenshot.empty())
+            best();
         if (!screenshot.empty()) {
-            QTimer::singleShot(
-                static_cast<int>(screenshotDelay * 1000), &window, [&window, &screenshot] {
-                    if (!window.grab().save(QString::fromStdString(screenshot)))
-                        std::cerr << "dnas-studio: error: cannot write " << screenshot << '\n';
-                    QApplication::quit();
-                });
+            // The selection first, then the picture once the charts have laid themselves out.
+            const int delayMs = static_cast<int>(screenshotDelay * 1000);
+            if (selectBest)
+                QTimer::singleShot(std::max(0, delayMs - 600), &window, best);
+            QTimer::singleShot(delayMs, &window, [&window, &screenshot] {
+                if (!window.grab().save(QString::fromStdString(screenshot)))
+                    std::cerr << "dnas-studio: error: cannot write " << screenshot << '\n';
+                QApplication::quit();
+            });
         }
         return QApplication::exec();
     } catch (const std::exception& e) {

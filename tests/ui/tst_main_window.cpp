@@ -11,10 +11,12 @@
 #include "chart/pareto_chart.h"
 #include "models/candidate_table_model.h"
 #include "models/run_records.h"
+#include "common/error.h"
 #include "store/run_store.h"
 #include "support/image_fixtures.h"
 #include "support/temp_files.h"
 #include "views/budget_panel.h"
+#include "views/candidate_detail.h"
 #include "views/main_window.h"
 #include "views/run_panel.h"
 
@@ -29,6 +31,7 @@ private Q_SLOTS:
     void draggingTheBudgetRefiltersAndReachesTheEngine();
     void clickingAPointSelectsItsRow();
     void chartExports();
+    void reopenedRunShowsTheSameFrontier();
 
 private:
     std::unique_ptr<MainWindow> window(const QString& store, int evaluations);
@@ -177,6 +180,13 @@ void TestMainWindow::clickingAPointSelectsItsRow() {
     QVERIFY(current.isValid());
     QCOMPARE(w.table()->model()->data(current, CandidateTableModel::kRowRole).toULongLong(),
              static_cast<qulonglong>(row));
+    // The detail shows that candidate, its network costed layer by layer.
+    const auto& r = w.records()->at(row);
+    QVERIFY2(w.detail()->summary().contains(QStringLiteral("#%1 ").arg(r.id)),
+             qPrintable(w.detail()->summary()));
+    QVERIFY(w.detail()->summary().contains(dataConfigText(r.candidate)));
+    QVERIFY2(w.detail()->peakText().startsWith(QStringLiteral("op ")),
+             qPrintable(w.detail()->peakText()));
     // And the other way: a row chosen in the table is the chart's selection.
     const auto other = w.chart()->frontierRows("hwnas").front();
     w.selectRow(other);
@@ -198,6 +208,41 @@ void TestMainWindow::chartExports() {
     QString error;
     QVERIFY(!w.chart()->exportTo(QStringLiteral("/nonexistent/dir/x.png"), &error));
     QVERIFY(error.contains(QStringLiteral("/nonexistent/dir/x.png")));
+}
+
+void TestMainWindow::reopenedRunShowsTheSameFrontier() {
+    auto& live = *finished_;
+    MainWindow reopened(McuCatalog::builtIn());
+    reopened.openRun(dir_.filePath(QStringLiteral("first.db")).toStdString(), 1);
+    const auto& a = *live.records();
+    const auto& b = *reopened.records();
+    QCOMPARE(b.size(), a.size());
+    QCOMPARE(b.budgets(), a.budgets());
+    auto ids = [](const RunRecords& records, const std::vector<std::size_t>& rows) {
+        std::vector<std::int64_t> out;
+        for (const auto row : rows)
+            out.push_back(records.at(row).id);
+        return out;
+    };
+    for (const std::string mode : {"dnas", "hwnas"}) {
+        QVERIFY(!live.chart()->frontierRows(mode).empty());
+        QCOMPARE(ids(b, reopened.chart()->frontierRows(mode)), ids(a, live.chart()->frontierRows(mode)));
+        QCOMPARE(reopened.chart()->plottedCandidates(mode), live.chart()->plottedCandidates(mode));
+        QCOMPARE(reopened.hypervolumeChart()->points(mode), live.hypervolumeChart()->points(mode));
+    }
+    for (std::size_t i = 0; i < a.size(); ++i)
+        QCOMPARE(b.onFrontier(i), a.onFrontier(i));
+    // Its detail costs the network layer by layer: the run's space was loaded from its inputs.
+    reopened.selectRow(reopened.chart()->frontierRows("dnas").front());
+    QVERIFY2(reopened.detail()->peakText().startsWith(QStringLiteral("op ")),
+             qPrintable(reopened.detail()->summary()));
+    // A run that is not there: refused, naming it.
+    try {
+        reopened.openRun(dir_.filePath(QStringLiteral("first.db")).toStdString(), 9);
+        QFAIL("run 9 opened");
+    } catch (const InputError& e) {
+        QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("9")), e.what());
+    }
 }
 
 QTEST_MAIN(TestMainWindow)

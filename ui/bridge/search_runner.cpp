@@ -58,6 +58,7 @@ SearchRunner::SearchRunner(QObject* parent)
     qRegisterMetaType<dnas::CandidateRecord>();
     qRegisterMetaType<QVector<dnas::CandidateRecord>>();
     qRegisterMetaType<dnas::Budgets>();
+    qRegisterMetaType<dnas::ui::RunContextPtr>();
 }
 
 SearchRunner::~SearchRunner() {
@@ -116,6 +117,11 @@ void SearchRunner::work(SearchJob job, std::stop_token stop) {
         setup.cache = &cache;
         setup.mcu = McuCatalog::load().find(job.mcu);
         setup.runtime = job.runtime;
+        auto context = std::make_shared<RunContext>(
+            RunContext{space, dataset->classes, setup.mcu,
+                       job.runtime.empty() ? setup.mcu.defaultRuntime : job.runtime,
+                       job.config.costMode});
+        Q_EMIT prepared(context);
         setup.supernet.checkpoint = job.supernet;
         if (!job.supernetCacheDir.empty())
             setup.supernet.cacheDir = job.supernetCacheDir;

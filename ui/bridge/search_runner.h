@@ -15,8 +15,27 @@
 #include "engine/search_config.h"
 #include "engine/search_control.h"
 
+#include "cost/mcu_profile.h"
+#include "space/search_space.h"
+
+namespace dnas::ui {
+
+// What the window needs to draw and cost a run's candidates: its space, class names, MCU,
+// runtime and cost mode (published once a search has loaded its inputs).
+struct RunContext {
+    SearchSpace space;
+    std::vector<std::string> classes;
+    McuProfile mcu;
+    std::string runtime; // id
+    CostMode costMode = CostMode::Tflm;
+};
+using RunContextPtr = std::shared_ptr<const RunContext>;
+
+} // namespace dnas::ui
+
 Q_DECLARE_METATYPE(dnas::CandidateRecord)
 Q_DECLARE_METATYPE(dnas::Budgets)
+Q_DECLARE_METATYPE(dnas::ui::RunContextPtr)
 
 namespace dnas::ui {
 
@@ -56,6 +75,7 @@ public:
     void setBudgets(const Budgets& budgets);
 
 Q_SIGNALS:
+    void prepared(const dnas::ui::RunContextPtr& context);
     void runStarted(qint64 runId);
     void phase(const QString& name, qlonglong done, qlonglong total, double etaSeconds);
     void progress(const QString& mode, qlonglong evaluations, qlonglong planned, double etaSeconds);

@@ -23,7 +23,12 @@ ParetoChart::ParetoChart(const RunRecords& records, QWidget* parent)
     setRubberBand(QChartView::NoRubberBand); // ours: a click must not zoom
     auto* chart = this->chart();
     chart->legend()->setAlignment(Qt::AlignBottom);
+    QFont legendFont = chart->legend()->font();
+    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
+    chart->legend()->setFont(legendFont);
     chart->setMargins(QMargins(4, 4, 4, 4));
+    // The background is painted by drawBackground(), under the faded points it paints.
+    chart->setBackgroundVisible(false);
     for (const std::string mode : {"dnas", "hwnas"}) {
         auto& m = modes_[mode];
         m.all = new QScatterSeries(chart);
@@ -162,17 +167,21 @@ QScatterSeries* ParetoChart::memberSeries(const std::string& mode, int resolutio
 
 void ParetoChart::rebuild() {
     const auto n = records_.size();
-    std::map<std::string, QList<QPointF>> all;
-    QList<QPointF> over;
+    dots_.clear();
+    dots_.reserve(n);
+    std::map<std::string, int> counts;
     for (std::size_t i = 0; i < n; ++i) {
         const auto& r = records_.at(i);
-        if (!r.evaluated)
-            continue;
-        const QPointF p(plotX(r), r.accuracy);
-        (records_.feasible(i) ? all[r.mode] : over).append(p);
+        const DotKind kind = !r.evaluated            ? DotKind::Screened
+                             : !records_.feasible(i) ? DotKind::Over
+                             : r.mode == "hwnas"     ? DotKind::Hwnas
+                                                     : DotKind::Dnas;
+        if (kind == DotKind::Dnas || kind == DotKind::Hwnas)
+            ++counts[r.mode];
+        dots_.push_back({plotX(r), r.evaluated ? r.accuracy : 0.0, kind, i});
     }
+    plotted_ = counts;
     for (auto& [mode, m] : modes_) {
-        m.all->replace(all[mode]);
         frontRows_[mode] = records_.frontier2d(mode, axis_);
         QList<QPointF> steps;
         std::map<std::pair<int, bool>, QList<QPointF>> members;
@@ -192,10 +201,10 @@ void ParetoChart::rebuild() {
         for (const auto& [key, points] : members)
             memberSeries(mode, key.first, key.second)->replace(points);
     }
-    over_->replace(over);
     chart()->setTitle(shapeKey(resolutions_));
     updateRanges();
     setSelected(selected_);
+    viewport()->update(); // the painted points
 }
 
 void ParetoChart::updateRanges() {
@@ -238,13 +247,6 @@ void ParetoChart::updateRanges() {
         }
         yAxis_->setRange(yMin, yMax);
     }
-    // Screened-out candidates have no accuracy: a row along the bottom edge.
-    QList<QPointF> screened;
-    const double bottom = yAxis_->min() + (yAxis_->max() - yAxis_->min()) * 0.015;
-    for (std::size_t i = 0; i < records_.size(); ++i)
-        if (!records_.at(i).evaluated)
-            screened.append(QPointF(plotX(records_.at(i)), bottom));
-    screened_->replace(screened);
     drawBudget();
 }
 

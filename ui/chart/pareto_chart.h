@@ -71,6 +71,10 @@ protected:
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
+    // The many faded points are painted here, under the chart's items, not as series: Qt
+    // Charts 6.4 re-styles every point item of a series on each replace() (10,000 points cost
+    // over 100 ms per redraw), and OpenGL series paint nothing into grab() or SVG.
+    void drawBackground(QPainter* painter, const QRectF& rect) override;
 
 private:
     struct ModeSeries {
@@ -78,6 +82,19 @@ private:
         QLineSeries* front = nullptr;
         std::map<std::pair<int, bool>, QScatterSeries*> members; // (resolution, rgb)
     };
+
+    // A point painted in drawBackground: a feasible candidate of a mode, one over the budgets,
+    // or a screened-out one (drawn along the bottom edge).
+    enum class DotKind : unsigned char { Dnas, Hwnas, Over, Screened };
+    struct Dot {
+        double x = 0;
+        double accuracy = 0;
+        DotKind kind = DotKind::Dnas;
+        std::size_t row = 0;
+    };
+    bool dotVisible(DotKind kind) const;
+    // Value to widget (viewport) position, from the axes' ranges and the plot area.
+    QPointF toView(double x, double y) const;
 
     void rebuild();
     void rebuildAxes();
@@ -94,6 +111,8 @@ private:
     bool zoomed_ = false;
     std::map<std::string, ModeSeries> modes_;
     std::map<std::string, std::vector<std::size_t>> frontRows_;
+    std::vector<Dot> dots_;
+    std::map<std::string, int> plotted_;
     QScatterSeries* over_ = nullptr;
     QScatterSeries* screened_ = nullptr;
     QScatterSeries* selection_ = nullptr;

@@ -14,6 +14,7 @@
 #include <QValueAxis>
 #include <QWheelEvent>
 
+#include "chart/chart_style.h"
 #include "models/candidate_table_model.h"
 
 namespace dnas::ui {
@@ -24,13 +25,84 @@ constexpr int kDragPixels = 6; // ... or to the budget line to drag it
 
 } // namespace
 
+QPointF ParetoChart::toView(double x, double y) const {
+    const QRectF plot = chart()->plotArea();
+    double fx = 0;
+    if (log_) {
+        const auto* axis = static_cast<const QLogValueAxis*>(xAxis_);
+        const double low = std::log10(axis->min()), high = std::log10(axis->max());
+        fx = (std::log10(std::max(x, 1e-12)) - low) / (high - low);
+    } else {
+        const auto* axis = static_cast<const QValueAxis*>(xAxis_);
+        fx = (x - axis->min()) / (axis->max() - axis->min());
+    }
+    const double fy = (y - yAxis_->min()) / (yAxis_->max() - yAxis_->min());
+    const QPointF inChart(plot.left() + fx * plot.width(), plot.bottom() - fy * plot.height());
+    return mapFromScene(chart()->mapToScene(inChart));
+}
+
 QPoint ParetoChart::valuePosition(QPointF value) const {
-    return mapFromScene(chart()->mapToScene(chart()->mapToPosition(value, modes_.at("dnas").all)));
+    return toView(value.x(), value.y()).toPoint();
 }
 
 QPoint ParetoChart::pointPosition(std::size_t row) const {
     const auto& r = records_.at(row);
-    return valuePosition(QPointF(plotX(r), r.evaluated ? r.accuracy : yAxis_->min()));
+    const double bottom = yAxis_->min() + (yAxis_->max() - yAxis_->min()) * 0.015;
+    return toView(plotX(r), r.evaluated ? r.accuracy : bottom).toPoint();
+}
+
+bool ParetoChart::dotVisible(DotKind kind) const {
+    switch (kind) {
+    case DotKind::Dnas:
+        return modes_.at("dnas").all->isVisible();
+    case DotKind::Hwnas:
+        return modes_.at("hwnas").all->isVisible();
+    case DotKind::Over:
+        return over_->isVisible();
+    case DotKind::Screened:
+        return screened_->isVisible();
+    }
+    return true;
+}
+
+void ParetoChart::drawBackground(QPainter* painter, const QRectF& rect) {
+    painter->fillRect(rect, QColor(Qt::white));
+    const QRectF plot = chart()->mapRectToScene(chart()->plotArea());
+    painter->save();
+    painter->setClipRect(plot.intersected(rect));
+    painter->setRenderHint(QPainter::Antialiasing);
+    const double bottom = yAxis_->min() + (yAxis_->max() - yAxis_->min()) * 0.015;
+    const QColor dnas = [] { QColor c = modeColour("dnas"); c.setAlpha(70); return c; }();
+    const QColor hwnas = [] { QColor c = modeColour("hwnas"); c.setAlpha(70); return c; }();
+    const QPen ring(QColor(150, 150, 150), 1.2);
+    const QColor grey(170, 170, 170);
+    const QRectF exposed = rect.adjusted(-6, -6, 6, 6);
+    for (const auto& d : dots_) {
+        if (!dotVisible(d.kind))
+            continue;
+        const QPointF at = mapToScene(toView(d.x, d.kind == DotKind::Screened ? bottom : d.accuracy).toPoint());
+        if (!exposed.contains(at))
+            continue;
+        switch (d.kind) {
+        case DotKind::Dnas:
+        case DotKind::Hwnas:
+            painter->setPen(Qt::NoPen);
+            painter->setBrush(d.kind == DotKind::Dnas ? dnas : hwnas);
+            painter->drawEllipse(at, 3.5, 3.5);
+            break;
+        case DotKind::Over:
+            painter->setPen(ring);
+            painter->setBrush(Qt::NoBrush);
+            painter->drawEllipse(at, 3.5, 3.5);
+            break;
+        case DotKind::Screened:
+            painter->setPen(Qt::NoPen);
+            painter->setBrush(grey);
+            painter->drawRect(QRectF(at.x() - 2.5, at.y() - 2.5, 5, 5));
+            break;
+        }
+    }
+    painter->restore();
 }
 
 std::optional<int> ParetoChart::budgetLineX() const {
@@ -49,7 +121,8 @@ std::optional<int> ParetoChart::budgetLineX() const {
 }
 
 int ParetoChart::plottedCandidates(const std::string& mode) const {
-    return static_cast<int>(modes_.at(mode).all->count());
+    const auto it = plotted_.find(mode);
+    return it == plotted_.end() ? 0 : it->second;
 }
 
 std::vector<std::size_t> ParetoChart::frontierRows(const std::string& mode) const {
@@ -59,20 +132,16 @@ std::vector<std::size_t> ParetoChart::frontierRows(const std::string& mode) cons
 
 std::optional<std::size_t> ParetoChart::nearestRow(const QPoint& pos) const {
     std::optional<std::size_t> best;
-    int bestDistance = kPickPixels * kPickPixels + 1;
-    for (std::size_t i = 0; i < records_.size(); ++i) {
-        const auto& r = records_.at(i);
-        const bool visible =
-            r.evaluated
-                ? (records_.feasible(i) ? modes_.at(r.mode).all->isVisible() : over_->isVisible())
-                : screened_->isVisible();
-        if (!visible)
+    double bestDistance = kPickPixels * kPickPixels + 1;
+    const double bottom = yAxis_->min() + (yAxis_->max() - yAxis_->min()) * 0.015;
+    for (const auto& d : dots_) {
+        if (!dotVisible(d.kind))
             continue;
-        const QPoint d = pointPosition(i) - pos;
-        const int distance = d.x() * d.x() + d.y() * d.y();
+        const QPointF delta = toView(d.x, d.kind == DotKind::Screened ? bottom : d.accuracy) - pos;
+        const double distance = delta.x() * delta.x() + delta.y() * delta.y();
         if (distance < bestDistance) {
             bestDistance = distance;
-            best = i;
+            best = d.row;
         }
     }
     return best;

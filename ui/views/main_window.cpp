@@ -28,6 +28,7 @@
 #include "models/candidate_table_model.h"
 #include "models/run_records.h"
 #include "views/budget_panel.h"
+#include "views/candidate_detail.h"
 #include "views/cost_window.h"
 #include "views/run_panel.h"
 
@@ -156,10 +157,16 @@ void MainWindow::makeDocks() {
                     return;
                 const auto row = filter_->data(current, CandidateTableModel::kRowRole);
                 chart_->setSelected(static_cast<std::size_t>(row.toULongLong()));
+                showDetail(static_cast<std::size_t>(row.toULongLong()));
             });
     addDockWidget(
         Qt::BottomDockWidgetArea,
         dock(QStringLiteral("Candidates"), QStringLiteral("candidatesDock"), candidates, this));
+    detail_ = new CandidateDetail;
+    addDockWidget(Qt::RightDockWidgetArea, dock(QStringLiteral("Candidate"),
+                                                QStringLiteral("detailDock"), detail_, this));
+    connect(records_, &RunRecords::budgetsChanged, this, [this] { showDetail(selected_); });
+    connect(records_, &RunRecords::reset, this, [this] { showDetail(std::nullopt); });
     log_ = new QPlainTextEdit;
     log_->setReadOnly(true);
     log_->setMaximumBlockCount(5000);
@@ -171,6 +178,8 @@ void MainWindow::makeDocks() {
 
 void MainWindow::makeMenus() {
     auto* file = menuBar()->addMenu(QStringLiteral("&File"));
+    file->addAction(QStringLiteral("&Open run..."), QKeySequence::Open, this,
+                    &MainWindow::openRunDialog);
     file->addAction(QStringLiteral("Export chart (PNG / SVG)..."), this, &MainWindow::exportChart);
     file->addAction(QStringLiteral("Export candidates (CSV)..."), this, &MainWindow::exportCsv);
     file->addSeparator();
@@ -200,8 +209,17 @@ void MainWindow::applyBudgets(const Budgets& budgets, bool toEngine) {
         runner_->setBudgets(budgets);
 }
 
+void MainWindow::showDetail(std::optional<std::size_t> row) {
+    selected_ = row;
+    if (row && *row < records_->size())
+        detail_->show(records_->at(*row), records_->budgets());
+    else
+        detail_->clear();
+}
+
 void MainWindow::selectRow(std::size_t row) {
     chart_->setSelected(row);
+    showDetail(row);
     for (int r = 0; r < filter_->rowCount(); ++r) {
         const auto index = filter_->index(r, 0);
         if (filter_->data(index, CandidateTableModel::kRowRole).toULongLong() == row) {

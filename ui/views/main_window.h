@@ -19,6 +19,7 @@ QT_END_NAMESPACE
 namespace dnas::ui {
 
 class BudgetPanel;
+class CandidateDetail;
 class CandidateFilter;
 class CandidateTableModel;
 class HypervolumeChart;
@@ -50,10 +51,17 @@ public:
     HypervolumeChart* hypervolumeChart() const { return hypervolume_; }
     QTableView* table() const { return table_; }
     RunRecords* records() const { return records_; }
+    CandidateDetail* detail() const { return detail_; }
     SearchRunner* runner() const { return runner_; }
+
+    // Shows run `runId` of the store at `path` as it was live: its candidates, frontiers under
+    // its latest budgets, hypervolume race and (when its space can be loaded) the detail.
+    // Throws InputError for a store or run that cannot be read.
+    void openRun(const std::filesystem::path& path, std::int64_t runId);
 
 public Q_SLOTS:
     void start();
+    void openRunDialog();
     void togglePause();
     void stop();
     void selectRow(std::size_t row);
@@ -72,6 +80,7 @@ private:
     void exportChart();
     void exportCsv();
     void log(const QString& line);
+    void showDetail(std::optional<std::size_t> row);
 
     RunRecords* records_ = nullptr;
     SearchRunner* runner_ = nullptr;
@@ -84,6 +93,8 @@ private:
     CandidateFilter* filter_ = nullptr;
     QTableView* table_ = nullptr;
     QPlainTextEdit* log_ = nullptr;
+    CandidateDetail* detail_ = nullptr;
+    std::optional<std::size_t> selected_;
     QComboBox* axis_ = nullptr;
     QCheckBox* logScale_ = nullptr;
     std::filesystem::path supernet_;

@@ -3,6 +3,8 @@
 
 #include <fstream>
 
+#include <QInputDialog>
+
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -14,7 +16,10 @@
 #include "chart/pareto_chart.h"
 #include "models/run_records.h"
 #include "views/budget_panel.h"
+#include "views/candidate_detail.h"
 #include "views/run_panel.h"
+#include "common/error.h"
+#include "engine/search_config.h"
 
 namespace dnas::ui {
 
@@ -26,6 +31,12 @@ SearchJob MainWindow::job() const {
     j.config.costMode = budget_->costMode();
     j.config.budgets = budget_->budgets();
     j.supernet = supernet_;
+    // Stored with the run, so that it can be reopened and continued with the same inputs.
+    j.config.inputs = {{"dataset", j.dataset}, {"space", j.space}, {"mcu", j.mcu}};
+    if (!j.runtime.empty())
+        j.config.inputs["runtime"] = j.runtime;
+    if (!supernet_.empty())
+        j.config.inputs["supernet"] = supernet_.string();
     j.supernetCacheDir = cacheDir_;
     if (calibrationImages_)
         j.config.eval.calibrationImages = *calibrationImages_;
@@ -75,6 +86,7 @@ void MainWindow::connectRunner() {
     connect(runner_, &SearchRunner::runStarted, this, [this](qint64 id) {
         statusBar()->showMessage(QStringLiteral("Searching: run %1").arg(id));
     });
+    connect(runner_, &SearchRunner::prepared, detail_, &CandidateDetail::setContext);
     connect(runner_, &SearchRunner::phase, run_, &RunPanel::showPhase);
     connect(runner_, &SearchRunner::progress, run_, &RunPanel::showProgress);
     connect(runner_, &SearchRunner::candidateEvaluated, records_,
@@ -129,6 +141,89 @@ void MainWindow::exportCsv() {
     if (!out)
         QMessageBox::warning(this, QStringLiteral("Export candidates"),
                              QStringLiteral("%1: cannot be written").arg(path));
+}
+
+} // namespace dnas::ui
+
+namespace dnas::ui {
+
+void MainWindow::openRun(const std::filesystem::path& path, std::int64_t runId) {
+    auto store = RunStore::open(path, RunStore::Access::ReadOnly);
+    const auto info = store->run(runId);
+    const auto origin = path.string() + " run " + std::to_string(runId) + " configuration";
+    const auto config = SearchConfig::fromJson(info.config, origin);
+    auto candidates = store->candidates(runId);
+    const auto inputs = info.config.value("inputs", nlohmann::json::object());
+    const auto mcu = inputs.value("mcu", std::string("stm32f746"));
+    budget_->setMcu(mcu);
+    budget_->setBudgets(config.budgets);
+    // Class names are the dataset's; a reopened run is not made to load its dataset.
+    std::size_t classes = 0;
+    for (const auto& r : candidates)
+        if (r.evaluated)
+            classes = std::max(classes, r.metrics.value("per_class_accuracy", nlohmann::json::array()).size());
+    try {
+        auto context = std::make_shared<RunContext>();
+        context->space = SearchSpace::load(inputs.value("space", std::string("demo")));
+        for (std::size_t c = 0; c < classes; ++c)
+            context->classes.push_back("class " + std::to_string(c));
+        context->mcu = budget_->profile();
+        context->runtime = inputs.value("runtime", context->mcu.defaultRuntime);
+        context->costMode = config.costMode;
+        detail_->setContext(context);
+    } catch (const std::exception& e) {
+        detail_->setContext(nullptr); // costs per layer need the space
+        log(QStringLiteral("%1: the run's space cannot be loaded (%2); the detail shows "
+                           "stored figures only")
+                .arg(QString::fromStdString(path.string()), QString::fromUtf8(e.what())));
+    }
+    records_->assign(std::move(candidates), config.budgets, config.objectives);
+    hypervolume_->clear();
+    for (const std::string mode : {"dnas", "hwnas"})
+        for (const auto& [evaluations, value] : store->hypervolumes(runId, mode))
+            hypervolume_->addPoint(mode, evaluations, value);
+    run_->setStore(QString::fromStdString(path.string()));
+    const auto text = QStringLiteral("Run %1 of %2: %3, %4 evaluations, created %5")
+                          .arg(runId)
+                          .arg(QString::fromStdString(path.string()))
+                          .arg(QString::fromStdString(info.status))
+                          .arg(info.evaluations)
+                          .arg(QString::fromStdString(info.created));
+    statusBar()->showMessage(text);
+    log(text);
+}
+
+void MainWindow::openRunDialog() {
+    if (runner_->running()) {
+        statusBar()->showMessage(QStringLiteral("Stop the running search before opening a run"));
+        return;
+    }
+    const auto file = QFileDialog::getOpenFileName(this, QStringLiteral("Open a run store"), QString(),
+                                                   QStringLiteral("Run stores (*.db);;All files (*)"));
+    if (file.isEmpty())
+        return;
+    try {
+        auto store = RunStore::open(file.toStdString(), RunStore::Access::ReadOnly);
+        const auto runs = store->runs();
+        if (runs.empty())
+            throw InputError({{file.toStdString(), 0, {}, "holds no run"}});
+        QStringList items;
+        for (const auto& r : runs)
+            items << QStringLiteral("run %1: %2, %3 evaluations, %4")
+                         .arg(r.id)
+                         .arg(QString::fromStdString(r.config.value("mode", std::string("dnas"))))
+                         .arg(r.evaluations)
+                         .arg(QString::fromStdString(r.status));
+        bool ok = runs.size() == 1;
+        QString choice = items.front();
+        if (!ok)
+            choice = QInputDialog::getItem(this, QStringLiteral("Open a run"), QStringLiteral("Run"),
+                                           items, items.size() - 1, false, &ok);
+        if (ok)
+            openRun(file.toStdString(), runs[static_cast<std::size_t>(items.indexOf(choice))].id);
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, QStringLiteral("Open a run"), QString::fromUtf8(e.what()));
+    }
 }
 
 } // namespace dnas::ui
