@@ -19,6 +19,7 @@
 #include "data/dataset_loader.h"
 #include "data/image_cache.h"
 #include "engine/search_session.h"
+#include "views/frontier_picture.h"
 
 namespace dnas::app {
 namespace {
@@ -74,6 +75,7 @@ std::string runSearch(const HeadlessOptions& o, const std::shared_ptr<Dataset>& 
     cli::printRunShow(show, text);
     writeFile(o.resultsDir / "search.json", show.dump(2) + "\n");
     writeFile(o.resultsDir / "search.txt", text.str());
+    ui::writeFrontierPicture(o.resultsDir / "runs.db", runId, o.resultsDir / "frontier.png");
     return text.str();
 }
 
@@ -145,7 +147,7 @@ int runHeadlessJob(const HeadlessOptions& options, std::ostream& out, std::ostre
         out << "dnas-studio: no display, so the main job ran headless. Results are in "
             << std::filesystem::absolute(resultsDir).string()
             << " (cost-report.txt/.json, mcu-summary.txt/.json, dataset.json"
-            << (options.search ? ", search.txt/.json, runs.db" : "") << ")\n";
+            << (options.search ? ", search.txt/.json, runs.db, frontier.png" : "") << ")\n";
         return cli::kExitOk;
     } catch (const InputError& e) {
         for (const auto& p : e.problems())

@@ -122,8 +122,12 @@ int main(int argc, char** argv) {
     }
     job.resultsDir = results;
     const std::string& mcu = job.mcu;
-    if (headless)
+    if (headless) {
+        // Offscreen: the job draws its frontiers into a PNG without a display.
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+        QApplication offscreen(argc, argv);
         return dnas::app::runHeadlessJob(job, std::cout, std::cerr);
+    }
 
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("DNAS Studio"));

@@ -407,8 +407,22 @@ void TestCliSearch::studioRunsHeadlessWithoutDisplay() {
              qPrintable(out));
     for (const char* file :
          {"cost-report.txt", "cost-report.json", "mcu-summary.txt", "mcu-summary.json",
-          "dataset.json", "search.txt", "search.json", "runs.db"})
+          "dataset.json", "search.txt", "search.json", "runs.db", "frontier.png"})
         QVERIFY2(QFile::exists(results + QLatin1Char('/') + QLatin1String(file)), file);
+    // The final frontiers as the app draws them, without a display.
+    QFile png(results + QStringLiteral("/frontier.png"));
+    QVERIFY(png.open(QIODevice::ReadOnly));
+    const auto bytes = png.readAll();
+    QVERIFY(bytes.startsWith("\x89PNG\r\n\x1a\n") && bytes.size() > 10000);
+    auto bigEndian = [&](int at) {
+        return (static_cast<unsigned char>(bytes[at]) << 24) |
+               (static_cast<unsigned char>(bytes[at + 1]) << 16) |
+               (static_cast<unsigned char>(bytes[at + 2]) << 8) |
+               static_cast<unsigned char>(bytes[at + 3]);
+    };
+    QCOMPARE(bigEndian(16), 1200); // IHDR: width, height
+    QCOMPARE(bigEndian(20), 800);
+    QVERIFY(out.contains(QStringLiteral("frontier.png")));
     QFile json(results + QStringLiteral("/mcu-summary.json"));
     QVERIFY(json.open(QIODevice::ReadOnly));
     QCOMPARE(parse(QString::fromUtf8(json.readAll())).size(), std::size_t{6});

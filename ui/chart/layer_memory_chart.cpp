@@ -31,8 +31,8 @@ void LayerMemoryChart::setReport(const CostReport& report) {
     clear();
     const double fixed =
         static_cast<double>(report.persistentBytes + report.runtimeSramBytes) / 1024.0;
-    auto* normal = new QBarSet(QStringLiteral("SRAM while the op runs (KiB)"));
-    auto* peak = new QBarSet(QStringLiteral("the peak"));
+    auto* normal = new QBarSet(QStringLiteral("SRAM per op"));
+    auto* peak = new QBarSet(QStringLiteral("peak"));
     normal->setColor(QColor(31, 110, 190));
     peak->setColor(QColor(200, 30, 30));
     QStringList names;
@@ -55,11 +55,13 @@ void LayerMemoryChart::setReport(const CostReport& report) {
     chart()->addSeries(bars);
     auto* x = new QBarCategoryAxis;
     x->append(names);
-    x->setTitleText(QStringLiteral("op (execution order)"));
+    x->setTitleText(QStringLiteral("ops 1-%1 in execution order").arg(report.layers.size()));
+    x->setLabelsVisible(false); // dozens of ops: numbers would not fit
     auto* y = new QValueAxis;
     const double budget = static_cast<double>(report.budgets.sramBytes) / 1024.0;
     y->setRange(0, std::max(top, budget) * 1.1);
     y->setTitleText(QStringLiteral("KiB"));
+    y->applyNiceNumbers();
     chart()->addAxis(x, Qt::AlignBottom);
     chart()->addAxis(y, Qt::AlignLeft);
     bars->attachAxis(x);
@@ -67,7 +69,7 @@ void LayerMemoryChart::setReport(const CostReport& report) {
     if (budget > 0) {
         // The budget as a line over the category axis (-0.5 .. n - 0.5 on a value axis).
         auto* line = new QLineSeries;
-        line->setName(QStringLiteral("SRAM budget %1 KiB").arg(budget, 0, 'f', 1));
+        line->setName(QStringLiteral("budget %1 KiB").arg(budget, 0, 'f', 1));
         line->setPen(QPen(QColor(200, 30, 30), 2, Qt::DashLine));
         auto* along = new QValueAxis;
         along->setRange(-0.5, static_cast<double>(report.layers.size()) - 0.5);
