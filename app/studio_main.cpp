@@ -10,15 +10,15 @@
 #include <QPixmap>
 #include <QTimer>
 
+#include "chart/pareto_chart.h"
 #include "common/error.h"
 #include "cost/mcu_catalog.h"
 #include "headless_job.h"
-#include "chart/pareto_chart.h"
 #include "store/run_store.h"
 #include "views/budget_panel.h"
-#include "views/ui_bench.h"
 #include "views/main_window.h"
 #include "views/run_panel.h"
+#include "views/ui_bench.h"
 
 namespace {
 

@@ -9,9 +9,9 @@
 
 #include "chart/hypervolume_chart.h"
 #include "chart/pareto_chart.h"
+#include "common/error.h"
 #include "models/candidate_table_model.h"
 #include "models/run_records.h"
-#include "common/error.h"
 #include "store/run_store.h"
 #include "support/image_fixtures.h"
 #include "support/temp_files.h"
@@ -226,7 +226,8 @@ void TestMainWindow::reopenedRunShowsTheSameFrontier() {
     };
     for (const std::string mode : {"dnas", "hwnas"}) {
         QVERIFY(!live.chart()->frontierRows(mode).empty());
-        QCOMPARE(ids(b, reopened.chart()->frontierRows(mode)), ids(a, live.chart()->frontierRows(mode)));
+        QCOMPARE(ids(b, reopened.chart()->frontierRows(mode)),
+                 ids(a, live.chart()->frontierRows(mode)));
         QCOMPARE(reopened.chart()->plottedCandidates(mode), live.chart()->plottedCandidates(mode));
         QCOMPARE(reopened.hypervolumeChart()->points(mode), live.hypervolumeChart()->points(mode));
     }

@@ -117,10 +117,9 @@ void SearchRunner::work(SearchJob job, std::stop_token stop) {
         setup.cache = &cache;
         setup.mcu = McuCatalog::load().find(job.mcu);
         setup.runtime = job.runtime;
-        auto context = std::make_shared<RunContext>(
-            RunContext{space, dataset->classes, setup.mcu,
-                       job.runtime.empty() ? setup.mcu.defaultRuntime : job.runtime,
-                       job.config.costMode});
+        auto context = std::make_shared<RunContext>(RunContext{
+            space, dataset->classes, setup.mcu,
+            job.runtime.empty() ? setup.mcu.defaultRuntime : job.runtime, job.config.costMode});
         Q_EMIT prepared(context);
         setup.supernet.checkpoint = job.supernet;
         if (!job.supernetCacheDir.empty())

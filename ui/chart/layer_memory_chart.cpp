@@ -46,7 +46,10 @@ void LayerMemoryChart::setReport(const CostReport& report) {
         top = std::max(top, kib);
         names << QString::number(i + 1);
         if (isPeak)
-            peak_ = QStringLiteral("op %1 (%2): %3 KiB").arg(i + 1).arg(QString::fromStdString(l.name)).arg(kib, 0, 'f', 1);
+            peak_ = QStringLiteral("op %1 (%2): %3 KiB")
+                        .arg(i + 1)
+                        .arg(QString::fromStdString(l.name))
+                        .arg(kib, 0, 'f', 1);
     }
     auto* bars = new QBarSeries;
     bars->setBarWidth(0.9);
@@ -55,8 +58,7 @@ void LayerMemoryChart::setReport(const CostReport& report) {
     chart()->addSeries(bars);
     auto* x = new QBarCategoryAxis;
     x->append(names);
-    x->setTitleText(QStringLiteral("ops 1-%1 in execution order").arg(report.layers.size()));
-    x->setLabelsVisible(false); // dozens of ops: numbers would not fit
+    x->setLabelsVisible(false); // dozens of ops: numbers would not fit (the title says)
     auto* y = new QValueAxis;
     const double budget = static_cast<double>(report.budgets.sramBytes) / 1024.0;
     y->setRange(0, std::max(top, budget) * 1.1);
@@ -75,12 +77,13 @@ void LayerMemoryChart::setReport(const CostReport& report) {
         along->setRange(-0.5, static_cast<double>(report.layers.size()) - 0.5);
         along->setVisible(false);
         chart()->addAxis(along, Qt::AlignTop);
-        *line << QPointF(-0.5, budget) << QPointF(static_cast<double>(report.layers.size()) - 0.5, budget);
+        *line << QPointF(-0.5, budget)
+              << QPointF(static_cast<double>(report.layers.size()) - 0.5, budget);
         chart()->addSeries(line);
         line->attachAxis(along);
         line->attachAxis(y);
     }
-    chart()->setTitle(QStringLiteral("SRAM per op; the peak is set by %1").arg(peak_));
+    chart()->setTitle(QStringLiteral("SRAM per op; peak %1").arg(peak_));
 }
 
 } // namespace dnas::ui

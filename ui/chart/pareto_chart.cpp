@@ -35,7 +35,7 @@ ParetoChart::ParetoChart(const RunRecords& records, QWidget* parent)
         m.all->setName(modeTitle(mode));
         styleFaded(m.all, modeColour(mode));
         m.front = new QLineSeries(chart);
-        m.front->setName(modeTitle(mode) + QStringLiteral(" frontier"));
+        m.front->setName(modeTitle(mode) + QStringLiteral(" front"));
         m.front->setPen(QPen(modeColour(mode), 2));
         chart->addSeries(m.all);
         chart->addSeries(m.front);
@@ -44,7 +44,7 @@ ParetoChart::ParetoChart(const RunRecords& records, QWidget* parent)
     over_->setName(QStringLiteral("over budget"));
     styleRing(over_, QColor(150, 150, 150), 7);
     screened_ = new QScatterSeries(chart);
-    screened_->setName(QStringLiteral("screened out"));
+    screened_->setName(QStringLiteral("screened"));
     screened_->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
     screened_->setMarkerSize(5);
     screened_->setColor(QColor(170, 170, 170));

@@ -72,15 +72,24 @@ void ParetoChart::drawBackground(QPainter* painter, const QRectF& rect) {
     painter->setClipRect(plot.intersected(rect));
     painter->setRenderHint(QPainter::Antialiasing);
     const double bottom = yAxis_->min() + (yAxis_->max() - yAxis_->min()) * 0.015;
-    const QColor dnas = [] { QColor c = modeColour("dnas"); c.setAlpha(70); return c; }();
-    const QColor hwnas = [] { QColor c = modeColour("hwnas"); c.setAlpha(70); return c; }();
+    const QColor dnas = [] {
+        QColor c = modeColour("dnas");
+        c.setAlpha(70);
+        return c;
+    }();
+    const QColor hwnas = [] {
+        QColor c = modeColour("hwnas");
+        c.setAlpha(70);
+        return c;
+    }();
     const QPen ring(QColor(150, 150, 150), 1.2);
     const QColor grey(170, 170, 170);
     const QRectF exposed = rect.adjusted(-6, -6, 6, 6);
     for (const auto& d : dots_) {
         if (!dotVisible(d.kind))
             continue;
-        const QPointF at = mapToScene(toView(d.x, d.kind == DotKind::Screened ? bottom : d.accuracy).toPoint());
+        const QPointF at =
+            mapToScene(toView(d.x, d.kind == DotKind::Screened ? bottom : d.accuracy).toPoint());
         if (!exposed.contains(at))
             continue;
         switch (d.kind) {

@@ -39,14 +39,14 @@ void ArchitectureStrip::paintEvent(QPaintEvent*) {
     const auto text = palette().color(QPalette::WindowText);
     if (!spec_) {
         p.setPen(text);
-        p.drawText(rect(), Qt::AlignCenter, QStringLiteral("Select a candidate to see its network"));
+        p.drawText(rect(), Qt::AlignCenter,
+                   QStringLiteral("Select a candidate to see its network"));
         return;
     }
     const auto& s = *spec_;
     std::vector<Box> boxes;
-    boxes.push_back({QString::number(s.stemChannels),
-                     QStringLiteral("stem\nk%1").arg(s.stemKernel), s.stemChannels,
-                     s.stemStride > 1, QColor(120, 144, 156)});
+    boxes.push_back({QString::number(s.stemChannels), QStringLiteral("stem\nk%1").arg(s.stemKernel),
+                     s.stemChannels, s.stemStride > 1, QColor(120, 144, 156)});
     for (const auto& b : s.blocks)
         boxes.push_back({QString::number(b.outChannels),
                          QStringLiteral("k%1\ne%2").arg(b.kernel).arg(b.expansion), b.outChannels,
@@ -54,21 +54,23 @@ void ArchitectureStrip::paintEvent(QPaintEvent*) {
     if (s.lastChannels > 0)
         boxes.push_back({QString::number(s.lastChannels), QStringLiteral("1x1"), s.lastChannels,
                          false, QColor(120, 144, 156)});
-    boxes.push_back({QString::number(s.classes), QStringLiteral("FC"), s.classes, false,
-                     QColor(230, 120, 20)});
+    boxes.push_back(
+        {QString::number(s.classes), QStringLiteral("FC"), s.classes, false, QColor(230, 120, 20)});
     int most = 1;
     for (const auto& b : boxes)
         most = std::max(most, b.channels);
     const double gap = 4;
     const double inputWidth = 46;
-    const double w = std::max(14.0, (width() - inputWidth - 8 - gap * static_cast<double>(boxes.size())) /
-                                        static_cast<double>(boxes.size()));
+    const double w =
+        std::max(14.0, (width() - inputWidth - 8 - gap * static_cast<double>(boxes.size())) /
+                           static_cast<double>(boxes.size()));
     const double top = 18, bottom = height() - 16.0;
     const double full = bottom - top;
     // The input: resolution and channels.
     p.setPen(text);
-    p.drawText(QRectF(0, top, inputWidth, full), Qt::AlignCenter,
-               QStringLiteral("%1px\n%2").arg(s.resolution).arg(s.inputChannels == 1 ? "gray" : "rgb"));
+    p.drawText(
+        QRectF(0, top, inputWidth, full), Qt::AlignCenter,
+        QStringLiteral("%1px\n%2").arg(s.resolution).arg(s.inputChannels == 1 ? "gray" : "rgb"));
     double x = inputWidth + 4;
     QFont small = font();
     small.setPointSizeF(std::max(6.0, font().pointSizeF() - 2));

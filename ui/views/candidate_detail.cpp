@@ -146,7 +146,8 @@ void CandidateDetail::show(const CandidateRecord& r, const Budgets& budgets) {
             const auto name = context_ && c < context_->classes.size()
                                   ? QString::fromStdString(context_->classes[c])
                                   : QStringLiteral("class %1").arg(c);
-            perClass << QStringLiteral("%1 %2").arg(name).arg(accuracies[c].get<double>(), 0, 'f', 3);
+            perClass << QStringLiteral("%1 %2").arg(name).arg(accuracies[c].get<double>(), 0, 'f',
+                                                              3);
         }
         if (!perClass.isEmpty())
             lines << QStringLiteral("per class: ") + perClass.join(QStringLiteral(", "));
@@ -164,8 +165,8 @@ void CandidateDetail::show(const CandidateRecord& r, const Budgets& budgets) {
     if (!runtime)
         runtime = context_->mcu.runtime(context_->mcu.defaultRuntime);
     CostModel model;
-    layers_->setReport(model.estimate(buildNetwork(spec), context_->mcu, *runtime,
-                                      context_->costMode, budgets));
+    layers_->setReport(
+        model.estimate(buildNetwork(spec), context_->mcu, *runtime, context_->costMode, budgets));
 }
 
 } // namespace dnas::ui

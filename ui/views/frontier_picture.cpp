@@ -20,8 +20,9 @@ void writeFrontierPicture(const std::filesystem::path& store, std::int64_t runId
     records.assign(runs->candidates(runId), config.budgets, config.objectives);
     ParetoChart chart(records);
     chart.resize(1200, 800);
-    chart.chart()->setTitle(QStringLiteral("Run %1: DNAS vs HW-NAS, %2 evaluations").arg(runId).arg(info.evaluations) +
-                            QStringLiteral(" - ") + chart.chart()->title());
+    chart.chart()->setTitle(
+        QStringLiteral("Run %1: DNAS vs HW-NAS, %2 evaluations").arg(runId).arg(info.evaluations) +
+        QStringLiteral(" - ") + chart.chart()->title());
     QString error;
     if (!chart.exportTo(QString::fromStdString(picture.string()), &error))
         throw InputError({{picture.string(), 0, {}, "cannot be written"}});

@@ -163,8 +163,8 @@ void MainWindow::makeDocks() {
         Qt::BottomDockWidgetArea,
         dock(QStringLiteral("Candidates"), QStringLiteral("candidatesDock"), candidates, this));
     detail_ = new CandidateDetail;
-    addDockWidget(Qt::RightDockWidgetArea, dock(QStringLiteral("Candidate"),
-                                                QStringLiteral("detailDock"), detail_, this));
+    addDockWidget(Qt::RightDockWidgetArea,
+                  dock(QStringLiteral("Candidate"), QStringLiteral("detailDock"), detail_, this));
     connect(records_, &RunRecords::budgetsChanged, this, [this] { showDetail(selected_); });
     connect(records_, &RunRecords::reset, this, [this] { showDetail(std::nullopt); });
     log_ = new QPlainTextEdit;

@@ -14,12 +14,12 @@
 
 #include "chart/hypervolume_chart.h"
 #include "chart/pareto_chart.h"
+#include "common/error.h"
+#include "engine/search_config.h"
 #include "models/run_records.h"
 #include "views/budget_panel.h"
 #include "views/candidate_detail.h"
 #include "views/run_panel.h"
-#include "common/error.h"
-#include "engine/search_config.h"
 
 namespace dnas::ui {
 
@@ -84,6 +84,7 @@ void MainWindow::stop() {
 
 void MainWindow::connectRunner() {
     connect(runner_, &SearchRunner::runStarted, this, [this](qint64 id) {
+        run_->showSupernetReady();
         statusBar()->showMessage(QStringLiteral("Searching: run %1").arg(id));
     });
     connect(runner_, &SearchRunner::prepared, detail_, &CandidateDetail::setContext);
@@ -161,7 +162,8 @@ void MainWindow::openRun(const std::filesystem::path& path, std::int64_t runId) 
     std::size_t classes = 0;
     for (const auto& r : candidates)
         if (r.evaluated)
-            classes = std::max(classes, r.metrics.value("per_class_accuracy", nlohmann::json::array()).size());
+            classes = std::max(
+                classes, r.metrics.value("per_class_accuracy", nlohmann::json::array()).size());
     try {
         auto context = std::make_shared<RunContext>();
         context->space = SearchSpace::load(inputs.value("space", std::string("demo")));
@@ -198,8 +200,9 @@ void MainWindow::openRunDialog() {
         statusBar()->showMessage(QStringLiteral("Stop the running search before opening a run"));
         return;
     }
-    const auto file = QFileDialog::getOpenFileName(this, QStringLiteral("Open a run store"), QString(),
-                                                   QStringLiteral("Run stores (*.db);;All files (*)"));
+    const auto file =
+        QFileDialog::getOpenFileName(this, QStringLiteral("Open a run store"), QString(),
+                                     QStringLiteral("Run stores (*.db);;All files (*)"));
     if (file.isEmpty())
         return;
     try {
@@ -217,8 +220,9 @@ void MainWindow::openRunDialog() {
         bool ok = runs.size() == 1;
         QString choice = items.front();
         if (!ok)
-            choice = QInputDialog::getItem(this, QStringLiteral("Open a run"), QStringLiteral("Run"),
-                                           items, items.size() - 1, false, &ok);
+            choice =
+                QInputDialog::getItem(this, QStringLiteral("Open a run"), QStringLiteral("Run"),
+                                      items, items.size() - 1, false, &ok);
         if (ok)
             openRun(file.toStdString(), runs[static_cast<std::size_t>(items.indexOf(choice))].id);
     } catch (const std::exception& e) {

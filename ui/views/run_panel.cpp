@@ -200,3 +200,15 @@ void RunPanel::resetProgress() {
 }
 
 } // namespace dnas::ui
+
+namespace dnas::ui {
+
+void RunPanel::showSupernetReady() {
+    if (supernet_->format() != QLatin1String("idle"))
+        return; // it was trained: its bar says so
+    supernet_->setRange(0, 1);
+    supernet_->setValue(1);
+    supernet_->setFormat(QStringLiteral("trained checkpoint loaded"));
+}
+
+} // namespace dnas::ui

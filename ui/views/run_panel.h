@@ -39,6 +39,8 @@ public:
     void showPhase(const QString& name, qlonglong done, qlonglong total, double etaSeconds);
     void showProgress(const QString& mode, qlonglong done, qlonglong planned, double etaSeconds);
     void resetProgress();
+    // The supernet bar, when no training was needed (a checkpoint given or cached).
+    void showSupernetReady();
 
 Q_SIGNALS:
     void startRequested();

@@ -47,9 +47,11 @@ std::vector<CandidateRecord> makeCandidates(int n) {
         r.evaluated = report.peakSramBytes < 200 * 1024;
         r.feasible = r.evaluated;
         // Accuracy rising with log MACs, with a deterministic spread.
-        r.accuracy = r.evaluated ? std::min(0.95, 0.5 + 0.03 * std::log(1.0 + static_cast<double>(r.macs) / 1e4) +
-                                                      0.02 * rng.uniform())
-                                 : 0;
+        r.accuracy =
+            r.evaluated
+                ? std::min(0.95, 0.5 + 0.03 * std::log(1.0 + static_cast<double>(r.macs) / 1e4) +
+                                     0.02 * rng.uniform())
+                : 0;
         r.metrics = {{"accuracy", r.accuracy}, {"samples", 2000}};
         out.push_back(std::move(r));
     }
@@ -94,7 +96,8 @@ double benchUi(MainWindow& window, int candidates, std::ostream& out) {
     while (next < records.size() || window.records()->size() < records.size()) {
         QApplication::processEvents(QEventLoop::AllEvents, 50);
         if (std::getenv("DNAS_BENCH_DEBUG"))
-            std::fprintf(stderr, "next %zu published %zu elapsed %lld\n", next, window.records()->size(), static_cast<long long>(clock.elapsed()));
+            std::fprintf(stderr, "next %zu published %zu elapsed %lld\n", next,
+                         window.records()->size(), static_cast<long long>(clock.elapsed()));
     }
     // Let the last redraw happen.
     QElapsedTimer settle;
@@ -106,8 +109,9 @@ double benchUi(MainWindow& window, int candidates, std::ostream& out) {
     const double p99 = gaps.empty() ? 0 : gaps[gaps.size() * 99 / 100];
     out << candidates << " candidates streamed in " << clock.elapsed() / 1000.0
         << " s; longest event-loop stall " << longest << " ms, 99th percentile " << p99
-        << " ms, over 50 ms: " << std::count_if(gaps.begin(), gaps.end(), [](double g) { return g > 50; })
-        << " of " << gaps.size() << " heartbeats\n";
+        << " ms, over 50 ms: "
+        << std::count_if(gaps.begin(), gaps.end(), [](double g) { return g > 50; }) << " of "
+        << gaps.size() << " heartbeats\n";
     return longest;
 }
 
