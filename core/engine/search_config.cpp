@@ -56,6 +56,16 @@ double objectiveCost(const CostReport& report, const std::string& name) {
     return costByName(report, name);
 }
 
+void setCosts(CandidateRecord& r, const CostReport& report) {
+    r.macs = report.macs;
+    r.params = report.params;
+    r.peakSramBytes = report.peakSramBytes;
+    r.flashBytes = report.flashBytes;
+    r.latencyMs = report.latencyMs;
+    r.energyMj = report.energyMj;
+    r.feasible = report.fits;
+}
+
 bool withinBudgets(const CandidateRecord& r, const Budgets& b) {
     return r.peakSramBytes <= b.sramBytes && r.flashBytes <= b.flashBytes &&
            (!b.latencyMs || r.latencyMs <= *b.latencyMs);

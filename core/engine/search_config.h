@@ -58,6 +58,9 @@ struct SearchConfig {
 // latency_ms, macs, energy_mj); throws InputError for another name.
 double objectiveCost(const CandidateRecord& record, const std::string& name);
 double objectiveCost(const CostReport& report, const std::string& name);
+// Copies a cost report's totals (MACs, parameters, SRAM, flash, latency, energy, fits) into a
+// record of the run store.
+void setCosts(CandidateRecord& record, const CostReport& report);
 // Whether a stored candidate's costs meet `budgets`.
 bool withinBudgets(const CandidateRecord& record, const Budgets& budgets);
 

@@ -460,13 +460,7 @@ std::int64_t SearchEngine::run(const SearchConfig& requested, SearchInputs& in,
                         rec.generation = m.generation;
                         rec.candidate = candidate;
                         rec.key = keys[p];
-                        rec.macs = report.macs;
-                        rec.params = report.params;
-                        rec.peakSramBytes = report.peakSramBytes;
-                        rec.flashBytes = report.flashBytes;
-                        rec.latencyMs = report.latencyMs;
-                        rec.energyMj = report.energyMj;
-                        rec.feasible = report.fits;
+                        setCosts(rec, report);
                         s.evaluated = false;
                         if (report.fits) {
                             const auto result = evaluator.evaluate(candidate);

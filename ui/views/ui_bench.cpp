@@ -14,6 +14,7 @@
 #include "cost/cost_model.h"
 #include "cost/mcu_catalog.h"
 #include "cost/network.h"
+#include "engine/search_config.h"
 #include "models/run_records.h"
 #include "space/search_space.h"
 #include "views/main_window.h"
@@ -38,14 +39,8 @@ std::vector<CandidateRecord> makeCandidates(int n) {
         r.candidate = space.sample(rng);
         const auto report = model.estimate(buildNetwork(space.decode(r.candidate, 10)), mcu,
                                            *runtime, CostMode::Tflm, CostModel::budgetsOf(mcu));
-        r.macs = report.macs;
-        r.params = report.params;
-        r.peakSramBytes = report.peakSramBytes;
-        r.flashBytes = report.flashBytes;
-        r.latencyMs = report.latencyMs;
-        r.energyMj = report.energyMj;
+        setCosts(r, report);
         r.evaluated = report.peakSramBytes < 200 * 1024;
-        r.feasible = r.evaluated;
         // Accuracy rising with log MACs, with a deterministic spread.
         r.accuracy =
             r.evaluated
