@@ -16,6 +16,7 @@
 #include "common/error.h"
 #include "common/format.h"
 #include "cost/mcu_catalog.h"
+#include "data/dataset_inspection.h"
 #include "data/dataset_loader.h"
 #include "data/image_cache.h"
 #include "engine/search_session.h"
@@ -130,7 +131,7 @@ int runHeadlessJob(const HeadlessOptions& options, std::ostream& out, std::ostre
 
         // The dataset the search runs on (by default the embedded one).
         const auto dataset = loadDataset(options.dataset);
-        const auto inspection = cli::inspectJson(*dataset);
+        const auto inspection = inspectDataset(*dataset);
         writeFile(resultsDir / "dataset.json", inspection.dump(2) + "\n");
 
         out << text.str() << '\n' << all.str() << '\n';

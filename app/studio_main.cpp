@@ -18,6 +18,7 @@
 #include "views/budget_panel.h"
 #include "views/main_window.h"
 #include "views/run_panel.h"
+#include "views/space_panel.h"
 #include "views/ui_bench.h"
 
 namespace {
@@ -138,8 +139,10 @@ int main(int argc, char** argv) {
             std::cerr << "dnas-studio: warning: skipped MCU profile: " << p.toString() << '\n';
         dnas::ui::MainWindow window(std::move(catalog));
         window.budgetPanel()->setMcu(mcu);
+        window.spacePanel()->load(QString::fromStdString(job.space));
         if (!job.dataset.empty())
             window.runPanel()->setDataset(QString::fromStdString(job.dataset));
+        window.runPanel()->inspectDataset();
         if (!maxEvals.empty())
             window.runPanel()->setMaxEvaluations(static_cast<int>(job.maxEvaluations));
         if (!job.supernet.empty())

@@ -6,6 +6,7 @@
 #include "cli/text_table.h"
 #include "common/strings.h"
 #include "common/thread_pool.h"
+#include "data/dataset_inspection.h"
 #include "data/dataset_loader.h"
 
 namespace dnas::cli {
@@ -44,14 +45,6 @@ void decodeAll(Dataset& ds) {
     for (std::size_t i = 0; i < reasons.size(); ++i)
         if (!reasons[i].empty())
             ds.skipped.push_back({ds.images->key(ds.samples[i].image), 0, reasons[i]});
-}
-
-nlohmann::json perClassJson(const Dataset& ds, const std::vector<std::size_t>& indices) {
-    nlohmann::json j = nlohmann::json::object();
-    const auto counts = ds.perClass(indices);
-    for (std::size_t c = 0; c < ds.classes.size(); ++c)
-        j[ds.classes[c]] = counts[c];
-    return j;
 }
 
 void printText(const Dataset& ds, std::ostream& out) {
@@ -106,46 +99,6 @@ void printText(const Dataset& ds, std::ostream& out) {
 
 } // namespace
 
-nlohmann::json inspectJson(const Dataset& ds) {
-    nlohmann::json splits = nlohmann::json::object();
-    for (const Split split : {Split::Train, Split::Validation, Split::Test}) {
-        const auto source = ds.sourceIndices(split);
-        const auto used = ds.indices(split);
-        if (split == Split::Validation) {
-            if (used.empty())
-                continue;
-            nlohmann::json v = {{"count", used.size()}, {"per_class", perClassJson(ds, used)}};
-            if (source.empty())
-                v["held_out_from"] = "train";
-            splits["validation"] = std::move(v);
-            continue;
-        }
-        if (source.empty())
-            continue;
-        nlohmann::json s = {{"count", source.size()}, {"per_class", perClassJson(ds, source)}};
-        if (used.size() != source.size()) {
-            s["held_out_as_validation"] = source.size() - used.size();
-            s["used_for_training"] = used.size();
-        }
-        splits[std::string(toString(split))] = std::move(s);
-    }
-    nlohmann::json skipped = nlohmann::json::array();
-    for (const auto& s : ds.skipped)
-        skipped.push_back({{"file", s.file}, {"line", s.line}, {"reason", s.reason}});
-    return {{"name", ds.name},
-            {"format", ds.format},
-            {"classes", ds.classes},
-            {"binary_person_task", ds.binaryPersonTask},
-            {"stand_in", ds.standIn},
-            {"note", ds.note},
-            {"flags", ds.flagNames},
-            {"fingerprint", ds.fingerprint},
-            {"validation_holdout", ds.validationHoldout},
-            {"samples", ds.samples.size()},
-            {"splits", std::move(splits)},
-            {"skipped", std::move(skipped)}};
-}
-
 void addDataCommands(CLI::App& parent, std::vector<Command>& commands) {
     auto* data = parent.add_subcommand("data", "Datasets: inspect what a dataset holds");
     data->require_subcommand(1);
@@ -177,7 +130,7 @@ void addDataCommands(CLI::App& parent, std::vector<Command>& commands) {
                             if (o->decode)
                                 decodeAll(ds);
                             if (o->json)
-                                out << inspectJson(ds).dump(2) << '\n';
+                                out << inspectDataset(ds).dump(2) << '\n';
                             else
                                 printText(ds, out);
                             return 0;

@@ -19,6 +19,7 @@
 #include "views/candidate_detail.h"
 #include "views/main_window.h"
 #include "views/run_panel.h"
+#include "views/space_panel.h"
 
 using namespace dnas;
 using namespace dnas::ui;
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void clickingAPointSelectsItsRow();
     void chartExports();
     void reopenedRunShowsTheSameFrontier();
+    void datasetIsInspected();
 
 private:
     std::unique_ptr<MainWindow> window(const QString& store, int evaluations);
@@ -48,7 +50,7 @@ void TestMainWindow::initTestCase() {
     finished_ = window(QStringLiteral("first.db"), 8);
     QSignalSpy done(finished_->runner(), &SearchRunner::finished);
     click(finished_.get(), "start");
-    QVERIFY(done.wait(180000));
+    QTRY_VERIFY_WITH_TIMEOUT(!done.isEmpty(), 180000);
     QCOMPARE(done[0][1].toBool(), false);
 }
 
@@ -56,7 +58,8 @@ std::unique_ptr<MainWindow> TestMainWindow::window(const QString& store, int eva
     auto w = std::make_unique<MainWindow>(McuCatalog::builtIn());
     w->setProperty("quietErrors", true);
     w->runPanel()->setDataset(dir_.filePath(QStringLiteral("squares")));
-    w->runPanel()->setSpace(dir_.filePath(QStringLiteral("tiny_space.json")));
+    if (!w->spacePanel()->load(dir_.filePath(QStringLiteral("tiny_space.json"))))
+        qFatal("the tiny space did not load: %s", qPrintable(w->spacePanel()->problems()));
     w->runPanel()->setStore(dir_.filePath(store));
     w->runPanel()->setMode(QStringLiteral("compare"));
     w->runPanel()->setMaxEvaluations(evaluations);
@@ -165,7 +168,7 @@ void TestMainWindow::draggingTheBudgetRefiltersAndReachesTheEngine() {
     QCOMPARE(qvariant_cast<Budgets>(adopted.last()[0]).sramBytes, records.budgets().sramBytes);
     QTRY_VERIFY_WITH_TIMEOUT(w->records()->size() > atPause, 60000);
     click(w.get(), "stop");
-    QVERIFY(done.wait(60000));
+    QTRY_VERIFY_WITH_TIMEOUT(!done.isEmpty(), 60000);
     QCOMPARE(done[0][1].toBool(), true);
     auto store = RunStore::open(dir_.filePath(QStringLiteral("drag.db")).toStdString());
     QCOMPARE(store->runs()[0].status, std::string("stopped"));
@@ -244,6 +247,22 @@ void TestMainWindow::reopenedRunShowsTheSameFrontier() {
     } catch (const InputError& e) {
         QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("9")), e.what());
     }
+}
+
+void TestMainWindow::datasetIsInspected() {
+    auto& w = *finished_;
+    // The squares: 4 classes of generated PNGs (see fixtures::writeSquaresDataset).
+    QTRY_VERIFY_WITH_TIMEOUT(w.runPanel()->datasetInfo().contains(QStringLiteral("classes")),
+                             30000);
+    QVERIFY2(w.runPanel()->datasetInfo().contains(QStringLiteral("train")),
+             qPrintable(w.runPanel()->datasetInfo()));
+    const auto missing = dir_.filePath(QStringLiteral("no-such-folder"));
+    w.runPanel()->setDataset(missing);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.runPanel()->datasetInfo().startsWith(QStringLiteral("inspecting")),
+                             30000);
+    QVERIFY2(w.runPanel()->datasetInfo().contains(missing),
+             qPrintable(w.runPanel()->datasetInfo()));
+    w.runPanel()->setDataset(dir_.filePath(QStringLiteral("squares")));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -1,5 +1,7 @@
 // The GUI's bridge to the engine: a real search (tiny generated dataset, a supernet trained by
 // the runner itself) on a worker thread, its events arriving as queued signals in this thread.
+// QSignalSpy records with a direct connection, so a signal the worker emits before a wait()
+// would already be counted and wait() would wait for another: the tests poll the counts.
 #include <atomic>
 
 #include <QtTest>
@@ -65,7 +67,9 @@ void TestSearchRunner::runsAndSignalsInTheGuiThread() {
     });
     QVERIFY(runner.start(job(5, QStringLiteral("run.db"))));
     QVERIFY(!runner.start(job(5, QStringLiteral("other.db")))); // one search at a time
-    QVERIFY2(finished.wait(120000), failed.isEmpty() ? "" : qPrintable(failed[0][0].toString()));
+    QTRY_VERIFY2_WITH_TIMEOUT(!finished.isEmpty() || !failed.isEmpty(),
+                              "no finished or failed signal", 120000);
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed[0][0].toString()));
     QVERIFY(failed.isEmpty());
     QCOMPARE(offThread, 0);     // delivered in the receiver's (GUI) thread
     QVERIFY(!phases.isEmpty()); // the supernet was trained first
@@ -94,7 +98,7 @@ void TestSearchRunner::pauseResumeAndStop() {
         &runner, &SearchRunner::candidateEvaluated, this,
         [&](const CandidateRecord&, bool) { ++emitted; }, Qt::DirectConnection);
     QVERIFY(runner.start(job(500, QStringLiteral("pause.db"))));
-    QVERIFY(candidates.wait(120000));
+    QTRY_VERIFY_WITH_TIMEOUT(!candidates.isEmpty(), 120000);
     runner.pause();
     QVERIFY(runner.paused());
     const int atPause = emitted.load();
@@ -106,7 +110,7 @@ void TestSearchRunner::pauseResumeAndStop() {
     runner.resume();
     QTRY_VERIFY_WITH_TIMEOUT(emitted.load() > settled, 60000);
     runner.stop();
-    QVERIFY(finished.wait(60000));
+    QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 60000);
     QVERIFY(failed.isEmpty());
     QCOMPARE(finished[0][1].toBool(), true); // stopped, resumable
     auto store = RunStore::open(dir_.filePath(QStringLiteral("pause.db")).toStdString());
@@ -119,7 +123,7 @@ void TestSearchRunner::badInputFails() {
     auto j = job(5, QStringLiteral("bad.db"));
     j.dataset = dir_.filePath(QStringLiteral("no-such-folder")).toStdString();
     QVERIFY(runner.start(j));
-    QVERIFY(failed.wait(30000));
+    QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 30000);
     QVERIFY2(failed[0][0].toString().contains(QStringLiteral("no-such-folder")),
              qPrintable(failed[0][0].toString()));
     QTRY_VERIFY(!runner.running());

@@ -31,6 +31,7 @@
 #include "views/candidate_detail.h"
 #include "views/cost_window.h"
 #include "views/run_panel.h"
+#include "views/space_panel.h"
 
 namespace dnas::ui {
 namespace {
@@ -52,6 +53,7 @@ MainWindow::MainWindow(McuCatalog catalog, QWidget* parent)
     runner_ = new SearchRunner(this);
     budget_ = new BudgetPanel(std::move(catalog));
     run_ = new RunPanel;
+    space_ = new SpacePanel;
     const auto data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     run_->setStore(QDir(data).filePath(QStringLiteral("runs.db")));
     // The demo's budget, where DNAS and HW-NAS find different systems (see the README).
@@ -163,8 +165,14 @@ void MainWindow::makeDocks() {
         Qt::BottomDockWidgetArea,
         dock(QStringLiteral("Candidates"), QStringLiteral("candidatesDock"), candidates, this));
     detail_ = new CandidateDetail;
-    addDockWidget(Qt::RightDockWidgetArea,
-                  dock(QStringLiteral("Candidate"), QStringLiteral("detailDock"), detail_, this));
+    auto* spaceDock =
+        dock(QStringLiteral("Search space"), QStringLiteral("spaceDock"), space_, this);
+    auto* detailDock =
+        dock(QStringLiteral("Candidate"), QStringLiteral("detailDock"), detail_, this);
+    addDockWidget(Qt::RightDockWidgetArea, spaceDock);
+    addDockWidget(Qt::RightDockWidgetArea, detailDock);
+    tabifyDockWidget(spaceDock, detailDock);
+    spaceDock->raise();
     connect(records_, &RunRecords::budgetsChanged, this, [this] { showDetail(selected_); });
     connect(records_, &RunRecords::reset, this, [this] { showDetail(std::nullopt); });
     log_ = new QPlainTextEdit;
@@ -220,6 +228,7 @@ void MainWindow::showDetail(std::optional<std::size_t> row) {
 void MainWindow::selectRow(std::size_t row) {
     chart_->setSelected(row);
     showDetail(row);
+    findChild<QDockWidget*>(QStringLiteral("detailDock"))->raise();
     for (int r = 0; r < filter_->rowCount(); ++r) {
         const auto index = filter_->index(r, 0);
         if (filter_->data(index, CandidateTableModel::kRowRole).toULongLong() == row) {

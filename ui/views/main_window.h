@@ -26,6 +26,7 @@ class HypervolumeChart;
 class ParetoChart;
 class RunPanel;
 class RunRecords;
+class SpacePanel;
 
 // DNAS Studio's main window: the live Pareto chart in the centre (a tab beside it races the
 // two modes' hypervolumes), docks for the budget, the run and the candidates table, and the
@@ -47,6 +48,7 @@ public:
 
     RunPanel* runPanel() const { return run_; }
     BudgetPanel* budgetPanel() const { return budget_; }
+    SpacePanel* spacePanel() const { return space_; }
     ParetoChart* chart() const { return chart_; }
     HypervolumeChart* hypervolumeChart() const { return hypervolume_; }
     QTableView* table() const { return table_; }
@@ -88,6 +90,7 @@ private:
     HypervolumeChart* hypervolume_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     BudgetPanel* budget_ = nullptr;
+    SpacePanel* space_ = nullptr;
     RunPanel* run_ = nullptr;
     CandidateTableModel* model_ = nullptr;
     CandidateFilter* filter_ = nullptr;

@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QStandardPaths>
 #include <QStatusBar>
 
 #include "chart/hypervolume_chart.h"
@@ -20,12 +21,18 @@
 #include "views/budget_panel.h"
 #include "views/candidate_detail.h"
 #include "views/run_panel.h"
+#include "views/space_panel.h"
 
 namespace dnas::ui {
 
 SearchJob MainWindow::job() const {
     SearchJob j;
     run_->fill(j);
+    // An edited space is written where the app keeps its data, so the run can be reopened.
+    j.space =
+        space_->spaceSpec(QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+                              .filePath(QStringLiteral("spaces")));
+    j.config.fixedData = space_->fixedData();
     j.mcu = budget_->mcu();
     j.runtime = budget_->runtime();
     j.config.costMode = budget_->costMode();
@@ -46,6 +53,12 @@ SearchJob MainWindow::job() const {
 void MainWindow::start() {
     if (runner_->running())
         return;
+    if (!space_->space()) {
+        const auto text = QStringLiteral("The search space is not valid: ") + space_->problems();
+        statusBar()->showMessage(text);
+        log(text);
+        return;
+    }
     auto j = job();
     if (!j.store.empty())
         QDir().mkpath(QFileInfo(QString::fromStdString(j.store.string())).absolutePath());
@@ -57,6 +70,7 @@ void MainWindow::start() {
     if (!runner_->start(j))
         return;
     run_->setState(true, false);
+    space_->setEnabled(false);
     log(QStringLiteral("starting: %1 on %2, %3 evaluations per mode")
             .arg(QString::fromStdString(j.config.mode), QString::fromStdString(j.dataset))
             .arg(j.config.maxEvaluations));
@@ -104,6 +118,7 @@ void MainWindow::connectRunner() {
     connect(runner_, &SearchRunner::finished, this, [this](qint64 id, bool stopped) {
         records_->flush();
         run_->setState(false, false);
+        space_->setEnabled(true);
         const auto text =
             QStringLiteral("Run %1 %2: %3 candidates")
                 .arg(id)
@@ -114,6 +129,7 @@ void MainWindow::connectRunner() {
     });
     connect(runner_, &SearchRunner::failed, this, [this](const QString& message) {
         run_->setState(false, false);
+        space_->setEnabled(true);
         statusBar()->showMessage(QStringLiteral("Search failed"));
         log(QStringLiteral("error: ") + message);
         if (isVisible() && !property("quietErrors").toBool())
@@ -157,6 +173,12 @@ void MainWindow::openRun(const std::filesystem::path& path, std::int64_t runId) 
     const auto inputs = info.config.value("inputs", nlohmann::json::object());
     const auto mcu = inputs.value("mcu", std::string("stm32f746"));
     budget_->setMcu(mcu);
+    space_->load(QString::fromStdString(inputs.value("space", std::string("demo"))));
+    space_->setFixedData(
+        config.fixedData ? QStringLiteral("%1 px %2")
+                               .arg(config.fixedData->resolution)
+                               .arg(QString::fromUtf8(toString(config.fixedData->colour).data()))
+                         : QString());
     budget_->setBudgets(config.budgets);
     // Class names are the dataset's; a reopened run is not made to load its dataset.
     std::size_t classes = 0;

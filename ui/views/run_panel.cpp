@@ -7,11 +7,16 @@
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStyle>
+
+#include "data/dataset.h"
+#include "data/dataset_inspection.h"
+#include "data/dataset_loader.h"
 
 namespace dnas::ui {
 
@@ -59,16 +64,17 @@ RunPanel::RunPanel(QWidget* parent)
     connect(browse, &QPushButton::clicked, this, [this] {
         const auto dir = QFileDialog::getExistingDirectory(this, QStringLiteral("Image folder"));
         if (!dir.isEmpty())
-            dataset_->setText(dir);
+            setDataset(dir);
     });
+    connect(dataset_, &QLineEdit::editingFinished, this, &RunPanel::inspectDataset);
+    datasetInfo_ = new QLabel;
+    datasetInfo_->setWordWrap(true);
+    datasetInfo_->setObjectName(QStringLiteral("datasetInfo"));
     auto* datasetRow = new QWidget;
     auto* datasetLayout = new QHBoxLayout(datasetRow);
     datasetLayout->setContentsMargins(0, 0, 0, 0);
     datasetLayout->addWidget(dataset_, 1);
     datasetLayout->addWidget(browse);
-    space_ = new QComboBox;
-    space_->setEditable(true); // a preset or a space file
-    space_->addItems({QStringLiteral("demo"), QStringLiteral("default"), QStringLiteral("paper")});
     mode_ = new QComboBox;
     mode_->addItem(QStringLiteral("DNAS vs HW-NAS"), QStringLiteral("compare"));
     mode_->addItem(QStringLiteral("DNAS only"), QStringLiteral("dnas"));
@@ -102,7 +108,7 @@ RunPanel::RunPanel(QWidget* parent)
     dnas_ = progressBar();
     hwnas_ = progressBar();
     form->addRow(QStringLiteral("Dataset"), datasetRow);
-    form->addRow(QStringLiteral("Space"), space_);
+    form->addRow(QString(), datasetInfo_);
     form->addRow(QStringLiteral("Mode"), mode_);
     form->addRow(QStringLiteral("Strategy"), strategy_);
     form->addRow(QStringLiteral("Evaluations"), evaluations_);
@@ -122,7 +128,6 @@ RunPanel::RunPanel(QWidget* parent)
 
 void RunPanel::fill(SearchJob& job) const {
     job.dataset = dataset_->text().trimmed().toStdString();
-    job.space = space_->currentText().trimmed().toStdString();
     job.store = store_->text().trimmed().toStdString();
     job.config.mode = mode_->currentData().toString().toStdString();
     job.config.strategy.name = strategy_->currentData().toString().toStdString();
@@ -136,6 +141,69 @@ void RunPanel::fill(SearchJob& job) const {
 
 void RunPanel::setDataset(const QString& spec) {
     dataset_->setText(spec);
+    inspectDataset();
+}
+
+QString RunPanel::datasetInfo() const {
+    return datasetInfo_->text();
+}
+
+void RunPanel::inspectDataset() {
+    const QString spec = dataset_->text().trimmed();
+    if (spec.isEmpty() || spec == property("inspected").toString())
+        return;
+    setProperty("inspected", spec);
+    datasetInfo_->setText(QStringLiteral("inspecting %1...").arg(spec));
+    if (inspector_.joinable())
+        inspector_.join(); // the previous inspection: seconds at most
+    inspector_ = std::jthread([this, spec] {
+        QString text, details;
+        bool ok = false;
+        try {
+            const auto ds = loadDataset(spec.toStdString());
+            const auto j = dnas::inspectDataset(*ds);
+            QStringList counts;
+            for (const char* split : {"train", "validation", "test"}) {
+                if (!j["splits"].contains(split))
+                    continue;
+                const auto& v = j["splits"][split];
+                counts << QStringLiteral("%1 %2")
+                              .arg(v.value("used_for_training", v.value("count", 0)))
+                              .arg(QString::fromLatin1(split));
+                if (v.contains("held_out_from"))
+                    counts.last() += QStringLiteral(" (held out from train)");
+            }
+            text = QStringLiteral("%1 (%2): %3 classes; %4")
+                       .arg(QString::fromStdString(ds->name), QString::fromStdString(ds->format))
+                       .arg(ds->classes.size())
+                       .arg(counts.join(QStringLiteral(", ")));
+            if (!ds->skipped.empty()) {
+                text += QStringLiteral("; %1 skipped (hover for why)").arg(ds->skipped.size());
+                QStringList lines;
+                for (const auto& sk : ds->skipped)
+                    lines << QString::fromStdString(sk.file + ": " + sk.reason);
+                details = lines.mid(0, 50).join(QLatin1Char('\n'));
+            }
+            if (!ds->note.empty())
+                text += QStringLiteral(" - ") + QString::fromStdString(ds->note);
+            ok = true;
+        } catch (const std::exception& e) {
+            text = QString::fromUtf8(e.what());
+        }
+        QMetaObject::invokeMethod(
+            this, [this, spec, text, details, ok] { showInspection(spec, text, details, ok); },
+            Qt::QueuedConnection);
+    });
+}
+
+void RunPanel::showInspection(const QString& spec, const QString& text, const QString& details,
+                              bool ok) {
+    if (spec != dataset_->text().trimmed())
+        return; // another dataset was chosen meanwhile
+    datasetInfo_->setText(text);
+    datasetInfo_->setToolTip(details);
+    datasetInfo_->setStyleSheet(ok ? QString() : QStringLiteral("color: #c62828"));
+    Q_EMIT datasetInspected(spec, ok);
 }
 
 QString RunPanel::dataset() const {
@@ -144,10 +212,6 @@ QString RunPanel::dataset() const {
 
 void RunPanel::setStore(const QString& path) {
     store_->setText(path);
-}
-
-void RunPanel::setSpace(const QString& presetOrFile) {
-    space_->setCurrentText(presetOrFile);
 }
 
 void RunPanel::setMode(const QString& mode) {
@@ -168,9 +232,8 @@ void RunPanel::setState(bool running, bool paused) {
     stop_->setEnabled(running);
     pause_->setText(paused ? QStringLiteral("Resume") : QStringLiteral("Pause"));
     pause_->setIcon(style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
-    for (QWidget* w :
-         std::initializer_list<QWidget*>{dataset_, space_, mode_, strategy_, evaluations_,
-                                         population_, seed_, validation_, store_})
+    for (QWidget* w : std::initializer_list<QWidget*>{dataset_, mode_, strategy_, evaluations_,
+                                                      population_, seed_, validation_, store_})
         w->setEnabled(!running);
 }
 

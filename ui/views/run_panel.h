@@ -1,5 +1,7 @@
 #pragma once
 
+#include <thread>
+
 #include <QWidget>
 
 #include "bridge/search_runner.h"
@@ -16,7 +18,7 @@ QT_END_NAMESPACE
 namespace dnas::ui {
 
 // What to search and how long: dataset (the embedded default preselected; a folder or CSV
-// typed, browsed or dropped onto the window), search space, mode (compare, DNAS, HW-NAS),
+// typed, browsed or dropped onto the window), mode (compare, DNAS, HW-NAS),
 // strategy, evaluations per mode, population, seed and the run store; Start / Pause / Stop;
 // a progress bar with ETA for the supernet and for each mode's search.
 class RunPanel : public QWidget {
@@ -24,12 +26,15 @@ class RunPanel : public QWidget {
 public:
     explicit RunPanel(QWidget* parent = nullptr);
 
-    // Fills the panel's part of `job` (dataset, space, store, mode, strategy, limits, seed).
+    // Fills the panel's part of `job` (dataset, store, mode, strategy, limits, seed).
     void fill(SearchJob& job) const;
+    // Sets the dataset and inspects it on a worker thread: its counts per split, classes and
+    // skipped files are shown under it when loaded.
     void setDataset(const QString& spec);
+    void inspectDataset();
+    QString datasetInfo() const;
     QString dataset() const;
     void setStore(const QString& path);
-    void setSpace(const QString& presetOrFile);
     void setMode(const QString& mode); // compare, dnas, hwnas
     void setPopulation(int n);
     void setMaxEvaluations(int n);
@@ -43,13 +48,17 @@ public:
     void showSupernetReady();
 
 Q_SIGNALS:
+    void datasetInspected(const QString& spec, bool ok);
     void startRequested();
     void pauseRequested(); // toggles pause / resume
     void stopRequested();
 
 private:
+    void showInspection(const QString& spec, const QString& text, const QString& details, bool ok);
+
     QLineEdit* dataset_ = nullptr;
-    QComboBox* space_ = nullptr;
+    QLabel* datasetInfo_ = nullptr;
+    std::jthread inspector_; // joined when the panel goes
     QComboBox* mode_ = nullptr;
     QComboBox* strategy_ = nullptr;
     QSpinBox* evaluations_ = nullptr;
