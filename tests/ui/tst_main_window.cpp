@@ -34,6 +34,7 @@ private Q_SLOTS:
     void chartExports();
     void reopenedRunShowsTheSameFrontier();
     void datasetIsInspected();
+    void continuingAnOpenedRunExtendsIt(); // last: it extends first.db
 
 private:
     std::unique_ptr<MainWindow> window(const QString& store, int evaluations);
@@ -263,6 +264,26 @@ void TestMainWindow::datasetIsInspected() {
     QVERIFY2(w.runPanel()->datasetInfo().contains(missing),
              qPrintable(w.runPanel()->datasetInfo()));
     w.runPanel()->setDataset(dir_.filePath(QStringLiteral("squares")));
+}
+
+void TestMainWindow::continuingAnOpenedRunExtendsIt() {
+    auto w = window(QStringLiteral("unused.db"), 12);
+    const auto path = dir_.filePath(QStringLiteral("first.db")).toStdString();
+    w->openRun(path, 1);
+    const auto before = w->records()->size();
+    QSignalSpy done(w->runner(), &SearchRunner::finished);
+    w->continueRun();
+    QVERIFY(w->runner()->running());
+    QTRY_VERIFY_WITH_TIMEOUT(!done.isEmpty(), 180000);
+    QCOMPARE(done[0][0].toLongLong(), qint64{1}); // the same run, continued
+    QCOMPARE(done[0][1].toBool(), false);
+    auto store = RunStore::open(path);
+    const auto stored = store->candidates(1);
+    QCOMPARE(store->runs()[0].evaluations, std::int64_t{24}); // 12 per mode now
+    QVERIFY(w->records()->size() > before);                   // the old ones stay, new ones added
+    QCOMPARE(w->records()->size(), stored.size());
+    QCOMPARE(w->chart()->plottedCandidates("dnas"), 12);
+    QCOMPARE(w->chart()->plottedCandidates("hwnas"), 12);
 }
 
 QTEST_MAIN(TestMainWindow)

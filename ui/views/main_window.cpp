@@ -194,6 +194,7 @@ void MainWindow::makeMenus() {
     file->addAction(QStringLiteral("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     auto* run = menuBar()->addMenu(QStringLiteral("&Run"));
     run->addAction(QStringLiteral("&Start"), QKeySequence(Qt::Key_F5), this, &MainWindow::start);
+    run->addAction(QStringLiteral("&Continue the opened run"), this, &MainWindow::continueRun);
     run->addAction(QStringLiteral("&Pause / Resume"), QKeySequence(Qt::Key_F6), this,
                    &MainWindow::togglePause);
     run->addAction(QStringLiteral("S&top"), QKeySequence(Qt::SHIFT | Qt::Key_F5), this,

@@ -64,6 +64,9 @@ public:
 public Q_SLOTS:
     void start();
     void openRunDialog();
+    // Continues the run shown by openRun() with its stored configuration and inputs, up to
+    // the Run dock's evaluations per mode; the candidates already shown stay.
+    void continueRun();
     void togglePause();
     void stop();
     void selectRow(std::size_t row);
@@ -82,6 +85,7 @@ private:
     void exportChart();
     void exportCsv();
     void log(const QString& line);
+    bool launch(const SearchJob& job); // starts `job`; false while a search runs
     void showDetail(std::optional<std::size_t> row);
 
     RunRecords* records_ = nullptr;
@@ -104,6 +108,7 @@ private:
     std::filesystem::path cacheDir_;
     std::optional<std::size_t> calibrationImages_;
     bool paused_ = false;
+    std::optional<std::pair<std::filesystem::path, std::int64_t>> opened_; // by openRun()
 };
 
 } // namespace dnas::ui

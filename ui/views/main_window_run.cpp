@@ -65,16 +65,60 @@ void MainWindow::start() {
     records_->clear();
     records_->setBudgets(j.config.budgets);
     hypervolume_->clear();
+    opened_.reset();
+    if (launch(j))
+        log(QStringLiteral("starting: %1 on %2, %3 evaluations per mode")
+                .arg(QString::fromStdString(j.config.mode), QString::fromStdString(j.dataset))
+                .arg(j.config.maxEvaluations));
+}
+
+bool MainWindow::launch(const SearchJob& j) {
     run_->resetProgress();
     paused_ = false;
     if (!runner_->start(j))
-        return;
+        return false;
     run_->setState(true, false);
     space_->setEnabled(false);
-    log(QStringLiteral("starting: %1 on %2, %3 evaluations per mode")
-            .arg(QString::fromStdString(j.config.mode), QString::fromStdString(j.dataset))
-            .arg(j.config.maxEvaluations));
     statusBar()->showMessage(QStringLiteral("Preparing the supernet..."));
+    return true;
+}
+
+void MainWindow::continueRun() {
+    if (runner_->running() || !opened_) {
+        statusBar()->showMessage(QStringLiteral("Open a stored run first (File > Open run)"));
+        return;
+    }
+    const auto& [path, runId] = *opened_;
+    try {
+        auto store = RunStore::open(path, RunStore::Access::ReadOnly);
+        const auto info = store->run(runId);
+        SearchJob j;
+        j.store = path;
+        j.resume = runId;
+        j.config = SearchConfig::fromJson(
+            info.config, path.string() + " run " + std::to_string(runId) + " configuration");
+        SearchJob panel;
+        run_->fill(panel);
+        j.config.maxEvaluations = panel.config.maxEvaluations; // the new limit per mode
+        const auto inputs = info.config.value("inputs", nlohmann::json::object());
+        j.dataset = inputs.value("dataset", std::string("fashion-mnist"));
+        j.space = inputs.value("space", std::string("demo"));
+        j.mcu = inputs.value("mcu", std::string("stm32f746"));
+        j.runtime = inputs.value("runtime", std::string());
+        j.supernet = inputs.value("supernet", supernet_.string());
+        j.supernetCacheDir = cacheDir_;
+        j.config.inputs = inputs;
+        if (launch(j))
+            log(QStringLiteral("continuing run %1 of %2 up to %3 evaluations per mode")
+                    .arg(runId)
+                    .arg(QString::fromStdString(path.string()))
+                    .arg(j.config.maxEvaluations));
+    } catch (const std::exception& e) {
+        const auto text = QString::fromUtf8(e.what());
+        log(QStringLiteral("error: ") + text);
+        if (isVisible() && !property("quietErrors").toBool())
+            QMessageBox::warning(this, QStringLiteral("Continue run"), text);
+    }
 }
 
 void MainWindow::togglePause() {
@@ -207,6 +251,7 @@ void MainWindow::openRun(const std::filesystem::path& path, std::int64_t runId) 
         for (const auto& [evaluations, value] : store->hypervolumes(runId, mode))
             hypervolume_->addPoint(mode, evaluations, value);
     run_->setStore(QString::fromStdString(path.string()));
+    opened_ = std::make_pair(path, runId);
     const auto text = QStringLiteral("Run %1 of %2: %3, %4 evaluations, created %5")
                           .arg(runId)
                           .arg(QString::fromStdString(path.string()))
