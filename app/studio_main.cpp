@@ -116,6 +116,8 @@ int main(int argc, char** argv) {
             job.seed = std::stoull(seed);
         if (!delay.empty())
             screenshotDelay = std::stod(delay);
+        if (!(screenshotDelay >= 0 && screenshotDelay <= 86400))
+            throw std::invalid_argument("--screenshot-delay");
     } catch (const std::exception&) {
         std::cerr << "dnas-studio: error: --train-subset, --max-evals and --seed take whole "
                      "numbers, --screenshot-delay seconds\n";
@@ -139,7 +141,9 @@ int main(int argc, char** argv) {
             std::cerr << "dnas-studio: warning: skipped MCU profile: " << p.toString() << '\n';
         dnas::ui::MainWindow window(std::move(catalog));
         window.budgetPanel()->setMcu(mcu);
-        window.spacePanel()->load(QString::fromStdString(job.space));
+        if (!window.spacePanel()->load(QString::fromStdString(job.space)))
+            std::cerr << "dnas-studio: error: --space: "
+                      << window.spacePanel()->problems().toStdString() << '\n';
         if (!job.dataset.empty())
             window.runPanel()->setDataset(QString::fromStdString(job.dataset));
         window.runPanel()->inspectDataset();

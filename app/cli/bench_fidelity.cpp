@@ -62,7 +62,8 @@ struct Correlation {
 // depend on the supernet, so comparing two supernets of one space need not repeat them.
 using ScratchScores = std::map<std::string, std::vector<std::pair<double, double>>>;
 
-ScratchScores readScratchFrom(const Options& o, const std::string& dataset, std::size_t trainSubset,
+ScratchScores readScratchFrom(const Options& o, const std::string& dataset,
+                              const std::string& space, std::size_t trainSubset,
                               std::size_t valSubset) {
     const auto doc = JsonDocument::fromFile(o.scratchFrom);
     JsonReader r(doc);
@@ -80,6 +81,8 @@ ScratchScores readScratchFrom(const Options& o, const std::string& dataset, std:
                           "; this run uses " + want.dump());
     };
     expect("dataset", dataset);
+    expect("space", space);
+    expect("seed", o.bands.seed); // it also picks the training and validation images
     expect("scratch_epochs", o.scratchEpochs);
     expect("train_subset", trainSubset);
     expect("val_subset", valSubset);
@@ -287,7 +290,7 @@ Command addBenchFidelityCommand(CLI::App& bench) {
             const auto reuse =
                 o->scratchFrom.empty()
                     ? ScratchScores{}
-                    : readScratchFrom(*o, dataset->name, bn.trainSubset, bn.valSubset);
+                    : readScratchFrom(*o, dataset->name, space.name, bn.trainSubset, bn.valSubset);
             std::size_t reused = 0;
             for (std::size_t e = 0; e < evaluators.size(); ++e) {
                 Evaluator evaluator(loaded.supernet, dataset, cache, evaluators[e]);
@@ -344,6 +347,7 @@ Command addBenchFidelityCommand(CLI::App& bench) {
                     overall[name] = toJson(c);
                 out << nlohmann::json{{"dataset", dataset->name},
                                       {"space", space.name},
+                                      {"seed", o->bands.seed},
                                       {"band_cost", o->bandCost},
                                       {"scratch_epochs", o->scratchEpochs},
                                       {"train_subset", bn.trainSubset},

@@ -326,6 +326,7 @@ std::int64_t SearchEngine::run(const SearchConfig& requested, SearchInputs& in,
                 checkBudgets(config, *requested, space, classes, in.mcu, *runtime, fixed);
             } catch (const InputError& e) {
                 observer.log(std::string("budget change refused: ") + e.what());
+                observer.budgetsRefused(scoring.budgets(), e.what());
                 return;
             }
             scoring.setBudgets(*requested);

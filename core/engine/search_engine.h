@@ -36,6 +36,9 @@ public:
     virtual void hypervolume(const std::string& /*mode*/, long long /*evaluations*/,
                              double /*value*/) {}
     virtual void budgetsChanged(const Budgets&) {}
+    // Requested budgets the engine did not adopt (not even the smallest network meets them):
+    // the run goes on under `kept`.
+    virtual void budgetsRefused(const Budgets& /*kept*/, const std::string& /*why*/) {}
     virtual void log(const std::string&) {}
     virtual void finished(std::int64_t /*runId*/, bool /*stopped*/) {}
     virtual void failed(const std::string& /*message*/) {}

@@ -43,6 +43,9 @@ public:
         Q_EMIT r_.hypervolume(q(mode), evaluations, value);
     }
     void budgetsChanged(const Budgets& budgets) override { Q_EMIT r_.budgetsChanged(budgets); }
+    void budgetsRefused(const Budgets& kept, const std::string& why) override {
+        Q_EMIT r_.budgetsRefused(kept, q(why));
+    }
     void log(const std::string& line) override { Q_EMIT r_.logLine(q(line)); }
     void finished(std::int64_t runId, bool stopped) override { Q_EMIT r_.finished(runId, stopped); }
     // failed() is emitted by the runner, which also sees errors from before the engine starts.

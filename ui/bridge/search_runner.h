@@ -83,6 +83,7 @@ Q_SIGNALS:
     void frontier(const QString& mode, const QVector<dnas::CandidateRecord>& front);
     void hypervolume(const QString& mode, qlonglong evaluations, double value);
     void budgetsChanged(const dnas::Budgets& budgets);
+    void budgetsRefused(const dnas::Budgets& kept, const QString& why);
     void logLine(const QString& line);
     void finished(qint64 runId, bool stopped);
     void failed(const QString& message);

@@ -21,8 +21,10 @@ LayerMemoryChart::LayerMemoryChart(QWidget* parent)
 
 void LayerMemoryChart::clear() {
     chart()->removeAllSeries();
-    for (auto* axis : chart()->axes())
-        chart()->removeAxis(axis);
+    for (auto* axis : chart()->axes()) {
+        chart()->removeAxis(axis); // gives it back to us
+        delete axis;
+    }
     chart()->setTitle(QStringLiteral("SRAM per layer: select a candidate"));
     peak_.clear();
 }

@@ -120,8 +120,10 @@ double ParetoChart::plotX(const CandidateRecord& r) const {
 
 void ParetoChart::rebuildAxes() {
     auto* chart = this->chart();
-    for (auto* axis : chart->axes())
-        chart->removeAxis(axis);
+    for (auto* axis : chart->axes()) {
+        chart->removeAxis(axis); // gives it back to us
+        delete axis;
+    }
     if (log_) {
         auto* axis = new QLogValueAxis(chart);
         axis->setBase(10);
@@ -146,14 +148,14 @@ void ParetoChart::rebuildAxes() {
 }
 
 QScatterSeries* ParetoChart::memberSeries(const std::string& mode, int resolution, bool rgb) {
+    if (std::find(resolutions_.begin(), resolutions_.end(), resolution) == resolutions_.end()) {
+        resolutions_.push_back(resolution); // the shape key in the title
+        std::sort(resolutions_.begin(), resolutions_.end());
+    }
     auto& members = modes_[mode].members;
     const auto key = std::make_pair(resolution, rgb);
     if (const auto it = members.find(key); it != members.end())
         return it->second;
-    if (std::find(resolutions_.begin(), resolutions_.end(), resolution) == resolutions_.end()) {
-        resolutions_.push_back(resolution);
-        std::sort(resolutions_.begin(), resolutions_.end());
-    }
     auto* series = new QScatterSeries(chart());
     styleMember(series, modeColour(mode), resolution, rgb);
     chart()->addSeries(series);

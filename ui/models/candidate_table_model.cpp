@@ -21,6 +21,11 @@ CandidateTableModel::CandidateTableModel(const RunRecords& records, QObject* par
         beginInsertRows({}, static_cast<int>(first), static_cast<int>(last));
         rows_ = last + 1;
         endInsertRows();
+        // New rows can push earlier ones off the frontier: only those are refreshed (a range
+        // over 10,000 rows makes the sorting proxy revisit each of them on every append).
+        for (const auto row : records_.frontierChanges())
+            Q_EMIT dataChanged(index(static_cast<int>(row), Status),
+                               index(static_cast<int>(row), Status));
     });
     connect(&records_, &RunRecords::budgetsChanged, this, [this] {
         if (rows_ > 0)
@@ -122,10 +127,12 @@ CandidateFilter::CandidateFilter(const RunRecords& records, QObject* parent)
     : QSortFilterProxyModel(parent)
     , records_(records) {
     setSortRole(CandidateTableModel::kSortRole);
-    connect(&records_, &RunRecords::budgetsChanged, this, [this] {
+    auto refilter = [this] {
         if (show_ != Show::All)
             invalidateFilter();
-    });
+    };
+    connect(&records_, &RunRecords::budgetsChanged, this, refilter);
+    connect(&records_, &RunRecords::appended, this, refilter); // frontier flags move
 }
 
 void CandidateFilter::setShow(Show show) {

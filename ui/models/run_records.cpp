@@ -158,10 +158,15 @@ void RunRecords::setObjectives(std::vector<std::string> objectives) {
 }
 
 void RunRecords::recomputeFrontier() {
+    const auto before = frontier_;
     frontier_.assign(published_, false);
     for (const std::string mode : {"dnas", "hwnas"})
         for (const auto i : frontierOf(published(), mode, budgets_, objectives_))
             frontier_[i] = true;
+    frontierChanges_.clear();
+    for (std::size_t i = 0; i < std::min(before.size(), frontier_.size()); ++i)
+        if (before[i] != frontier_[i])
+            frontierChanges_.push_back(i);
 }
 
 } // namespace dnas::ui

@@ -52,6 +52,9 @@ public:
     // The 2-D frontier of `mode` (accuracy against `axis`) under the budgets: row indices by
     // increasing cost.
     std::vector<std::size_t> frontier2d(const std::string& mode, CostAxis axis) const;
+    // Rows published before the last `appended` whose frontier flag it changed (new candidates
+    // push old ones off the frontier): the table refreshes just these.
+    const std::vector<std::size_t>& frontierChanges() const { return frontierChanges_; }
     // The row of the candidate with store id `id`.
     std::optional<std::size_t> rowOf(std::int64_t id) const;
 
@@ -81,6 +84,7 @@ private:
     std::vector<CandidateRecord> records_;
     std::size_t published_ = 0;
     std::vector<bool> frontier_;
+    std::vector<std::size_t> frontierChanges_;
     Budgets budgets_{Bytes{1} << 40, Bytes{1} << 40, {}};
     std::vector<std::string> objectives_ = {"peak_sram_bytes", "flash_bytes"};
     QTimer refresh_;

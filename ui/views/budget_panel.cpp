@@ -113,10 +113,11 @@ std::string BudgetPanel::mcu() const {
     return mcu_->currentData().toString().toStdString();
 }
 
-void BudgetPanel::setMcu(const std::string& id) {
+bool BudgetPanel::setMcu(const std::string& id) {
     const int i = mcu_->findData(QString::fromStdString(id));
     if (i >= 0)
         mcu_->setCurrentIndex(i);
+    return i >= 0;
 }
 
 std::string BudgetPanel::runtime() const {
@@ -164,8 +165,12 @@ void BudgetPanel::onMcuChanged() {
                          .arg(static_cast<double>(p.clockHz) / 1e6, 0, 'f', 0)
                          .arg(sramKib, 0, 'f', 0)
                          .arg(flashKib, 0, 'f', 0));
-    sramSlider_->setRange(1, static_cast<int>(std::ceil(sramKib)));
-    flashSlider_->setRange(1, static_cast<int>(std::ceil(flashKib)));
+    {
+        // A budget beyond the new MCU's memory is explained, not clamped by the sliders.
+        const QSignalBlocker blockSram(sramSlider_), blockFlash(flashSlider_);
+        sramSlider_->setRange(1, static_cast<int>(std::ceil(sramKib)));
+        flashSlider_->setRange(1, static_cast<int>(std::ceil(flashKib)));
+    }
     explain();
     Q_EMIT mcuChanged();
 }

@@ -27,7 +27,7 @@ public:
     Budgets budgets() const;
     void setBudgets(const Budgets& budgets);
     std::string mcu() const;
-    void setMcu(const std::string& id);
+    bool setMcu(const std::string& id); // false: no such profile
     std::string runtime() const;
     CostMode costMode() const;
     const McuProfile& profile() const;

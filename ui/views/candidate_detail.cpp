@@ -153,7 +153,8 @@ void CandidateDetail::show(const CandidateRecord& r, const Budgets& budgets) {
             lines << QStringLiteral("per class: ") + perClass.join(QStringLiteral(", "));
     }
     metrics_->setText(lines.join(QStringLiteral("<br>")));
-    if (!context_) {
+    // Decoding needs the candidate's own space (a reopened run's space file may have changed).
+    if (!context_ || !context_->space.check(r.candidate).empty()) {
         strip_->clear();
         layers_->clear();
         return;

@@ -16,6 +16,7 @@
 #include "chart/hypervolume_chart.h"
 #include "chart/pareto_chart.h"
 #include "common/error.h"
+#include "data/dataset_loader.h"
 #include "engine/search_config.h"
 #include "models/run_records.h"
 #include "views/budget_panel.h"
@@ -51,8 +52,10 @@ SearchJob MainWindow::job() const {
 }
 
 void MainWindow::start() {
-    if (runner_->running())
+    if (runner_->running()) {
+        statusBar()->showMessage(QStringLiteral("A search is running (or still closing)"));
         return;
+    }
     if (!space_->space()) {
         const auto text = QStringLiteral("The search space is not valid: ") + space_->problems();
         statusBar()->showMessage(text);
@@ -101,6 +104,22 @@ void MainWindow::continueRun() {
         run_->fill(panel);
         j.config.maxEvaluations = panel.config.maxEvaluations; // the new limit per mode
         const auto inputs = info.config.value("inputs", nlohmann::json::object());
+        // Data options only the command line has: such a run is continued there.
+        const bool cliData = !inputs.value("images", std::string()).empty() ||
+                             inputs.value("holdout", DatasetOptions{}.validationHoldout) !=
+                                 DatasetOptions{}.validationHoldout ||
+                             inputs.value("train_subset", 0LL) != 0;
+        if (cliData)
+            throw InputError({{path.string(),
+                               0,
+                               {},
+                               "run " + std::to_string(runId) +
+                                   " was started by `dnas search` with --images, --holdout or "
+                                   "--train-subset; continue it with `dnas search --resume " +
+                                   std::to_string(runId) + "`"}});
+        // The window shows the budgets the run goes on under (edits since opening are undone).
+        budget_->setBudgets(j.config.budgets);
+        records_->setBudgets(j.config.budgets);
         j.dataset = inputs.value("dataset", std::string("fashion-mnist"));
         j.space = inputs.value("space", std::string("demo"));
         j.mcu = inputs.value("mcu", std::string("stm32f746"));
@@ -158,6 +177,12 @@ void MainWindow::connectRunner() {
         budget_->setBudgets(b);
         records_->setBudgets(b);
     });
+    connect(runner_, &SearchRunner::budgetsRefused, this,
+            [this](const Budgets& kept, const QString& why) {
+                budget_->setBudgets(kept); // the window shows what the run searches under
+                records_->setBudgets(kept);
+                statusBar()->showMessage(QStringLiteral("Budget refused: ") + why);
+            });
     connect(runner_, &SearchRunner::logLine, this, &MainWindow::log);
     connect(runner_, &SearchRunner::finished, this, [this](qint64 id, bool stopped) {
         records_->flush();
@@ -216,7 +241,11 @@ void MainWindow::openRun(const std::filesystem::path& path, std::int64_t runId) 
     auto candidates = store->candidates(runId);
     const auto inputs = info.config.value("inputs", nlohmann::json::object());
     const auto mcu = inputs.value("mcu", std::string("stm32f746"));
-    budget_->setMcu(mcu);
+    if (!budget_->setMcu(mcu))
+        log(QStringLiteral("%1: the run's MCU %2 is not among the profiles; its figures are shown "
+                           "as stored, the detail's per-layer costs use %3")
+                .arg(QString::fromStdString(path.string()), QString::fromStdString(mcu),
+                     QString::fromStdString(budget_->mcu())));
     space_->load(QString::fromStdString(inputs.value("space", std::string("demo"))));
     space_->setFixedData(
         config.fixedData ? QStringLiteral("%1 px %2")

@@ -154,46 +154,49 @@ void RunPanel::inspectDataset() {
         return;
     setProperty("inspected", spec);
     datasetInfo_->setText(QStringLiteral("inspecting %1...").arg(spec));
-    if (inspector_.joinable())
-        inspector_.join(); // the previous inspection: seconds at most
-    inspector_ = std::jthread([this, spec] {
-        QString text, details;
-        bool ok = false;
-        try {
-            const auto ds = loadDataset(spec.toStdString());
-            const auto j = dnas::inspectDataset(*ds);
-            QStringList counts;
-            for (const char* split : {"train", "validation", "test"}) {
-                if (!j["splits"].contains(split))
-                    continue;
-                const auto& v = j["splits"][split];
-                counts << QStringLiteral("%1 %2")
-                              .arg(v.value("used_for_training", v.value("count", 0)))
-                              .arg(QString::fromLatin1(split));
-                if (v.contains("held_out_from"))
-                    counts.last() += QStringLiteral(" (held out from train)");
-            }
-            text = QStringLiteral("%1 (%2): %3 classes; %4")
-                       .arg(QString::fromStdString(ds->name), QString::fromStdString(ds->format))
-                       .arg(ds->classes.size())
-                       .arg(counts.join(QStringLiteral(", ")));
-            if (!ds->skipped.empty()) {
-                text += QStringLiteral("; %1 skipped (hover for why)").arg(ds->skipped.size());
-                QStringList lines;
-                for (const auto& sk : ds->skipped)
-                    lines << QString::fromStdString(sk.file + ": " + sk.reason);
-                details = lines.mid(0, 50).join(QLatin1Char('\n'));
-            }
-            if (!ds->note.empty())
-                text += QStringLiteral(" - ") + QString::fromStdString(ds->note);
-            ok = true;
-        } catch (const std::exception& e) {
-            text = QString::fromUtf8(e.what());
-        }
-        QMetaObject::invokeMethod(
-            this, [this, spec, text, details, ok] { showInspection(spec, text, details, ok); },
-            Qt::QueuedConnection);
-    });
+    std::erase_if(inspections_, [](const Inspection& i) { return i.done->load(); });
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    inspections_.push_back(
+        {done, std::jthread([this, spec, done] {
+             QString text, details;
+             bool ok = false;
+             try {
+                 const auto ds = loadDataset(spec.toStdString());
+                 const auto j = dnas::inspectDataset(*ds);
+                 QStringList counts;
+                 for (const char* split : {"train", "validation", "test"}) {
+                     if (!j["splits"].contains(split))
+                         continue;
+                     const auto& v = j["splits"][split];
+                     counts << QStringLiteral("%1 %2")
+                                   .arg(v.value("used_for_training", v.value("count", 0)))
+                                   .arg(QString::fromLatin1(split));
+                     if (v.contains("held_out_from"))
+                         counts.last() += QStringLiteral(" (held out from train)");
+                 }
+                 text =
+                     QStringLiteral("%1 (%2): %3 classes; %4")
+                         .arg(QString::fromStdString(ds->name), QString::fromStdString(ds->format))
+                         .arg(ds->classes.size())
+                         .arg(counts.join(QStringLiteral(", ")));
+                 if (!ds->skipped.empty()) {
+                     text += QStringLiteral("; %1 skipped (hover for why)").arg(ds->skipped.size());
+                     QStringList lines;
+                     for (const auto& sk : ds->skipped)
+                         lines << QString::fromStdString(sk.file + ": " + sk.reason);
+                     details = lines.mid(0, 50).join(QLatin1Char('\n'));
+                 }
+                 if (!ds->note.empty())
+                     text += QStringLiteral(" - ") + QString::fromStdString(ds->note);
+                 ok = true;
+             } catch (const std::exception& e) {
+                 text = QString::fromUtf8(e.what());
+             }
+             QMetaObject::invokeMethod(
+                 this, [this, spec, text, details, ok] { showInspection(spec, text, details, ok); },
+                 Qt::QueuedConnection);
+             done->store(true);
+         })});
 }
 
 void RunPanel::showInspection(const QString& spec, const QString& text, const QString& details,

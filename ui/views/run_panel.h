@@ -1,6 +1,9 @@
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include <QWidget>
 
@@ -58,7 +61,13 @@ private:
 
     QLineEdit* dataset_ = nullptr;
     QLabel* datasetInfo_ = nullptr;
-    std::jthread inspector_; // joined when the panel goes
+    // Inspections under way or done; a new one never waits for an old one (a large folder
+    // takes a while), finished ones are collected, the rest joined when the panel goes.
+    struct Inspection {
+        std::shared_ptr<std::atomic<bool>> done;
+        std::jthread thread;
+    };
+    std::vector<Inspection> inspections_;
     QComboBox* mode_ = nullptr;
     QComboBox* strategy_ = nullptr;
     QSpinBox* evaluations_ = nullptr;

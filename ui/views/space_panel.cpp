@@ -156,6 +156,7 @@ bool SpacePanel::load(const QString& presetOrFile) {
         return true;
     } catch (const std::exception& e) {
         problems_->setText(QString::fromUtf8(e.what()));
+        problems_->setVisible(true);
         return false;
     }
 }
