@@ -39,6 +39,9 @@ private Q_SLOTS:
 private:
     std::unique_ptr<MainWindow> window(const QString& store, int evaluations);
     static void click(QWidget* w, const char* name);
+    // The spy sees `finished` when the worker emits it; the window has handled it (and every
+    // candidate queued before it) once Start is enabled again.
+    static bool windowIdle(QWidget* w);
 
     QTemporaryDir dir_;
     std::unique_ptr<MainWindow> finished_; // the window of the first, finished search
@@ -52,6 +55,7 @@ void TestMainWindow::initTestCase() {
     QSignalSpy done(finished_->runner(), &SearchRunner::finished);
     click(finished_.get(), "start");
     QTRY_VERIFY_WITH_TIMEOUT(!done.isEmpty(), 180000);
+    QTRY_VERIFY(windowIdle(finished_.get()));
     QCOMPARE(done[0][1].toBool(), false);
 }
 
@@ -73,6 +77,10 @@ std::unique_ptr<MainWindow> TestMainWindow::window(const QString& store, int eva
     w->resize(1300, 850);
     w->show();
     return w;
+}
+
+bool TestMainWindow::windowIdle(QWidget* w) {
+    return w->findChild<QPushButton*>(QStringLiteral("start"))->isEnabled();
 }
 
 void TestMainWindow::click(QWidget* w, const char* name) {
@@ -168,6 +176,13 @@ void TestMainWindow::draggingTheBudgetRefiltersAndReachesTheEngine() {
     QTRY_VERIFY_WITH_TIMEOUT(!adopted.isEmpty(), 60000);
     QCOMPARE(qvariant_cast<Budgets>(adopted.last()[0]).sramBytes, records.budgets().sramBytes);
     QTRY_VERIFY_WITH_TIMEOUT(w->records()->size() > atPause, 60000);
+    // A budget no network meets is refused by the engine; the window goes back to the budget
+    // the run searches under.
+    const auto kept = records.budgets();
+    w->findChild<QDoubleSpinBox*>(QStringLiteral("sramBudget"))->setValue(1);
+    QCOMPARE(records.budgets().sramBytes, Bytes{1024}); // shown at once ...
+    QTRY_VERIFY_WITH_TIMEOUT(records.budgets().sramBytes == kept.sramBytes, 60000); // ... undone
+    QCOMPARE(w->budgetPanel()->budgets().sramBytes, kept.sramBytes);
     click(w.get(), "stop");
     QTRY_VERIFY_WITH_TIMEOUT(!done.isEmpty(), 60000);
     QCOMPARE(done[0][1].toBool(), true);
@@ -275,6 +290,7 @@ void TestMainWindow::continuingAnOpenedRunExtendsIt() {
     w->continueRun();
     QVERIFY(w->runner()->running());
     QTRY_VERIFY_WITH_TIMEOUT(!done.isEmpty(), 180000);
+    QTRY_VERIFY(windowIdle(w.get()));
     QCOMPARE(done[0][0].toLongLong(), qint64{1}); // the same run, continued
     QCOMPARE(done[0][1].toBool(), false);
     auto store = RunStore::open(path);
