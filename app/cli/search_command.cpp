@@ -25,6 +25,7 @@
 #include "data/image_cache.h"
 #include "engine/search_engine.h"
 #include "engine/search_session.h"
+#include "engine/stored_run.h"
 #include "report/run_frontier.h"
 
 namespace dnas::cli {
@@ -52,8 +53,7 @@ extern "C" void onSearchInterrupt(int) {
 // The frontier of a stored run's mode under the run's latest budgets, from the stored costs
 // and accuracies.
 nlohmann::json showMode(RunStore& store, const RunInfo& run, const std::string& mode) {
-    const auto config = SearchConfig::fromJson(
-        run.config, store.path().string() + " run " + std::to_string(run.id) + " configuration");
+    const auto config = storedConfig(run, store.path().string());
     const auto records = store.candidates(run.id);
     nlohmann::json frontier = nlohmann::json::array();
     for (const auto i : frontierOf(records, mode, config.budgets, config.objectives)) {
@@ -237,9 +237,7 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                          // it adopted while running. Stop conditions given now replace the stored
                          // ones (to extend a run).
                          const auto given = c;
-                         c = SearchConfig::fromJson(resumed->config, a->store + " run " +
-                                                                         std::to_string(a->resume) +
-                                                                         " configuration");
+                         c = storedConfig(*resumed, a->store);
                          if (maxEvals->count() + generations->count() + timeLimit->count() > 0) {
                              c.maxEvaluations = given.maxEvaluations;
                              c.generations = given.generations;

@@ -93,8 +93,11 @@ private:
         std::size_t row = 0;
     };
     bool dotVisible(DotKind kind) const;
-    // Value to widget (viewport) position, from the axes' ranges and the plot area.
+    // Value to scene / widget (viewport) position, from the axes' ranges and the plot area.
+    QPointF toScene(double x, double y) const;
     QPointF toView(double x, double y) const;
+    // Where screened-out candidates (no accuracy) sit: along the bottom edge.
+    double screenedY() const;
 
     void rebuild();
     void rebuildAxes();

@@ -25,7 +25,7 @@ constexpr int kDragPixels = 6; // ... or to the budget line to drag it
 
 } // namespace
 
-QPointF ParetoChart::toView(double x, double y) const {
+QPointF ParetoChart::toScene(double x, double y) const {
     const QRectF plot = chart()->plotArea();
     double fx = 0;
     if (log_) {
@@ -38,7 +38,15 @@ QPointF ParetoChart::toView(double x, double y) const {
     }
     const double fy = (y - yAxis_->min()) / (yAxis_->max() - yAxis_->min());
     const QPointF inChart(plot.left() + fx * plot.width(), plot.bottom() - fy * plot.height());
-    return mapFromScene(chart()->mapToScene(inChart));
+    return chart()->mapToScene(inChart);
+}
+
+QPointF ParetoChart::toView(double x, double y) const {
+    return mapFromScene(toScene(x, y));
+}
+
+double ParetoChart::screenedY() const {
+    return yAxis_->min() + (yAxis_->max() - yAxis_->min()) * 0.015;
 }
 
 QPoint ParetoChart::valuePosition(QPointF value) const {
@@ -47,7 +55,7 @@ QPoint ParetoChart::valuePosition(QPointF value) const {
 
 QPoint ParetoChart::pointPosition(std::size_t row) const {
     const auto& r = records_.at(row);
-    const double bottom = yAxis_->min() + (yAxis_->max() - yAxis_->min()) * 0.015;
+    const double bottom = screenedY();
     return toView(plotX(r), r.evaluated ? r.accuracy : bottom).toPoint();
 }
 
@@ -71,7 +79,7 @@ void ParetoChart::drawBackground(QPainter* painter, const QRectF& rect) {
     painter->save();
     painter->setClipRect(plot.intersected(rect));
     painter->setRenderHint(QPainter::Antialiasing);
-    const double bottom = yAxis_->min() + (yAxis_->max() - yAxis_->min()) * 0.015;
+    const double bottom = screenedY();
     const QColor dnas = [] {
         QColor c = modeColour("dnas");
         c.setAlpha(70);
@@ -88,8 +96,7 @@ void ParetoChart::drawBackground(QPainter* painter, const QRectF& rect) {
     for (const auto& d : dots_) {
         if (!dotVisible(d.kind))
             continue;
-        const QPointF at =
-            mapToScene(toView(d.x, d.kind == DotKind::Screened ? bottom : d.accuracy).toPoint());
+        const QPointF at = toScene(d.x, d.kind == DotKind::Screened ? bottom : d.accuracy);
         if (!exposed.contains(at))
             continue;
         switch (d.kind) {
@@ -142,7 +149,7 @@ std::vector<std::size_t> ParetoChart::frontierRows(const std::string& mode) cons
 std::optional<std::size_t> ParetoChart::nearestRow(const QPoint& pos) const {
     std::optional<std::size_t> best;
     double bestDistance = kPickPixels * kPickPixels + 1;
-    const double bottom = yAxis_->min() + (yAxis_->max() - yAxis_->min()) * 0.015;
+    const double bottom = screenedY();
     for (const auto& d : dots_) {
         if (!dotVisible(d.kind))
             continue;

@@ -5,6 +5,7 @@
 #include "chart/pareto_chart.h"
 #include "common/error.h"
 #include "engine/search_config.h"
+#include "engine/stored_run.h"
 #include "models/run_records.h"
 #include "store/run_store.h"
 
@@ -14,8 +15,7 @@ void writeFrontierPicture(const std::filesystem::path& store, std::int64_t runId
                           const std::filesystem::path& picture) {
     auto runs = RunStore::open(store, RunStore::Access::ReadOnly);
     const auto info = runs->run(runId);
-    const auto config = SearchConfig::fromJson(
-        info.config, store.string() + " run " + std::to_string(runId) + " configuration");
+    const auto config = storedConfig(info, store.string());
     RunRecords records;
     records.assign(runs->candidates(runId), config.budgets, config.objectives);
     ParetoChart chart(records);

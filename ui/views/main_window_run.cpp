@@ -18,6 +18,7 @@
 #include "common/error.h"
 #include "data/dataset_loader.h"
 #include "engine/search_config.h"
+#include "engine/stored_run.h"
 #include "models/run_records.h"
 #include "views/budget_panel.h"
 #include "views/candidate_detail.h"
@@ -98,8 +99,7 @@ void MainWindow::continueRun() {
         SearchJob j;
         j.store = path;
         j.resume = runId;
-        j.config = SearchConfig::fromJson(
-            info.config, path.string() + " run " + std::to_string(runId) + " configuration");
+        j.config = storedConfig(info, path.string());
         SearchJob panel;
         run_->fill(panel);
         j.config.maxEvaluations = panel.config.maxEvaluations; // the new limit per mode
@@ -236,8 +236,7 @@ namespace dnas::ui {
 void MainWindow::openRun(const std::filesystem::path& path, std::int64_t runId) {
     auto store = RunStore::open(path, RunStore::Access::ReadOnly);
     const auto info = store->run(runId);
-    const auto origin = path.string() + " run " + std::to_string(runId) + " configuration";
-    const auto config = SearchConfig::fromJson(info.config, origin);
+    const auto config = storedConfig(info, path.string());
     auto candidates = store->candidates(runId);
     const auto inputs = info.config.value("inputs", nlohmann::json::object());
     const auto mcu = inputs.value("mcu", std::string("stm32f746"));
