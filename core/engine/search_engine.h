@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stop_token>
@@ -18,6 +19,17 @@ namespace dnas {
 class Dataset;
 class ImageCache;
 
+// A step of supernet training before a search: the largest subnet's loss (moving average)
+// and, at the probe steps, validation accuracy of the largest and smallest subnets (NaN at the
+// other steps) - the curves that show whether the supernet is worth searching with.
+struct TrainingPoint {
+    long long step = 0;
+    long long totalSteps = 0;
+    double loss = 0;
+    double largestAccuracy = std::numeric_limits<double>::quiet_NaN();
+    double smallestAccuracy = std::numeric_limits<double>::quiet_NaN();
+};
+
 // Observer of a running search, called on the engine's thread; implementations copy what they
 // need and return quickly (the GUI bridge turns these into queued signals).
 class SearchObserver {
@@ -27,6 +39,7 @@ public:
     // A phase before or around the search ("training supernet", ...) with its own progress.
     virtual void phase(const std::string& /*name*/, long long /*done*/, long long /*total*/,
                        double /*etaSeconds*/) {}
+    virtual void trainingStep(const TrainingPoint&) {}
     // Evaluations done and planned for a mode (planned 0: no evaluation limit) and the run's
     // estimated remaining time (0: unknown).
     virtual void progress(const std::string& /*mode*/, long long /*evaluations*/,

@@ -1,27 +1,67 @@
 #include "engine/supernet_provider.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <optional>
 
 #include "data/dataset.h"
 #include "engine/search_engine.h"
+#include "eval/evaluator.h"
 #include "supernet/weights_fingerprint.h"
 #include "train/supernet_trainer.h"
 
 namespace dnas {
 namespace {
 
-// Training progress as the search observer's phase events.
+// Training progress as the search observer's phase and training-curve events. At
+// `probes` evenly spaced steps (and the last) it scores the largest and smallest subnets on
+// a small validation subset; the evaluator works on extracted copies between two steps, so
+// training itself (weights, random streams) is exactly what it would be without probes.
 class PhaseReporter : public TrainObserver {
 public:
-    explicit PhaseReporter(SearchObserver& observer)
-        : observer_(observer) {}
+    PhaseReporter(SearchObserver& observer, Supernet supernet,
+                  std::shared_ptr<const Dataset> dataset, ImageCache& cache, int probes)
+        : observer_(observer)
+        , supernet_(std::move(supernet))
+        , dataset_(std::move(dataset))
+        , cache_(cache)
+        , probes_(probes) {}
+
     void onProgress(const TrainProgress& p) override {
         observer_.phase("training supernet", p.step, p.totalSteps, p.etaSeconds);
+        TrainingPoint point;
+        point.step = p.step;
+        point.totalSteps = p.totalSteps;
+        point.loss = p.loss;
+        const long long every = std::max<long long>(1, p.totalSteps / std::max(1, probes_));
+        if (probes_ > 0 && (p.step % every == 0 || p.step == p.totalSteps)) {
+            auto& evaluator = probeEvaluator();
+            const auto& space = supernet_->space();
+            point.largestAccuracy = evaluator.evaluate(space.largest()).metrics.accuracy;
+            point.smallestAccuracy = evaluator.evaluate(space.smallest()).metrics.accuracy;
+        }
+        observer_.trainingStep(point);
     }
     void onLog(const std::string& line) override { observer_.log(line); }
 
 private:
+    Evaluator& probeEvaluator() {
+        if (!evaluator_) {
+            EvalOptions o;
+            const auto train = dataset_->count(Split::Train);
+            o.valSubset = std::min<std::size_t>(500, dataset_->count(Split::Validation));
+            o.calibrationImages = std::min<std::size_t>(200, train);
+            evaluator_.emplace(supernet_, dataset_, cache_, o);
+        }
+        return *evaluator_;
+    }
+
     SearchObserver& observer_;
+    Supernet supernet_;
+    std::shared_ptr<const Dataset> dataset_;
+    ImageCache& cache_;
+    int probes_;
+    std::optional<Evaluator> evaluator_;
 };
 
 } // namespace
@@ -62,11 +102,9 @@ ProvidedSupernet provideSupernet(const SearchSpace& space, std::shared_ptr<const
             observer.log(std::string(t.resume ? "continuing" : "no supernet given: training") +
                          " one for space " + space.name + " (" + std::to_string(t.epochs) +
                          " epochs; cached as " + out.path.string() + ")");
-            PhaseReporter reporter(observer);
-            const auto result =
-                SupernetTrainer(Supernet(space, static_cast<int>(dataset->classes.size())), dataset,
-                                cache, t)
-                    .run(reporter, stop);
+            Supernet training(space, static_cast<int>(dataset->classes.size()));
+            PhaseReporter reporter(observer, training, dataset, cache, request.probes);
+            const auto result = SupernetTrainer(training, dataset, cache, t).run(reporter, stop);
             if (result.stopped) {
                 observer.log("supernet training stopped at step " + std::to_string(result.steps) +
                              "; it continues from " + partial.string() + " next time");

@@ -31,6 +31,7 @@ struct SupernetRequest {
     int epochs = 2;              // training when nothing is cached
     std::size_t trainSubset = 0; // 0: every training image
     std::uint64_t seed = 0;
+    int probes = 10; // accuracy probes of the largest and smallest subnets while training
 };
 
 struct ProvidedSupernet {

@@ -45,6 +45,11 @@ void to_json(nlohmann::json& j, const Metrics& m) {
         j["recall"] = m.recall;
         j["f1"] = m.f1;
     }
+    if (!m.perFlag.empty()) {
+        auto& flags = j["per_flag_accuracy"] = nlohmann::json::array();
+        for (const auto& f : m.perFlag)
+            flags.push_back({{"flag", f.flag}, {"accuracy", f.accuracy}, {"samples", f.samples}});
+    }
 }
 
 Evaluator::Evaluator(Supernet supernet, std::shared_ptr<const Dataset> dataset, ImageCache& cache,
@@ -87,6 +92,8 @@ Metrics Evaluator::validate(StaticNetImpl& net, const DataConfig& config) {
     torch::NoGradGuard noGrad;
     const std::size_t classes = dataset_->classes.size();
     std::vector<std::size_t> correct(classes, 0), total(classes, 0), predicted(classes, 0);
+    const std::size_t flagCount = dataset_->flagNames.size();
+    std::vector<std::size_t> flagCorrect(flagCount, 0), flagTotal(flagCount, 0);
     const auto batch = static_cast<std::size_t>(options_.batchSize);
     for (std::size_t b = 0; b < set->rows(); b += batch) {
         const auto end = std::min(set->rows(), b + batch);
@@ -98,6 +105,12 @@ Metrics Evaluator::validate(StaticNetImpl& net, const DataConfig& config) {
             ++total[label];
             ++predicted[guess];
             correct[label] += guess == label;
+            const auto* flags = dataset_->flags.data() + set->samples[i] * flagCount;
+            for (std::size_t f = 0; f < flagCount; ++f)
+                if (flags[f] == 1) {
+                    ++flagTotal[f];
+                    flagCorrect[f] += guess == label;
+                }
         }
     }
     Metrics m;
@@ -109,6 +122,12 @@ Metrics Evaluator::validate(StaticNetImpl& net, const DataConfig& config) {
             total[c] ? static_cast<double>(correct[c]) / static_cast<double>(total[c]) : 0.0);
     }
     m.accuracy = m.samples ? static_cast<double>(right) / static_cast<double>(m.samples) : 0.0;
+    for (std::size_t f = 0; f < flagCount; ++f)
+        if (flagTotal[f] > 0)
+            m.perFlag.push_back(
+                {dataset_->flagNames[f],
+                 static_cast<double>(flagCorrect[f]) / static_cast<double>(flagTotal[f]),
+                 flagTotal[f]});
     if (classes == 2) {
         const double tp = static_cast<double>(correct[1]);
         m.precision = predicted[1] ? tp / static_cast<double>(predicted[1]) : 0.0;

@@ -18,11 +18,20 @@ namespace dnas {
 class Dataset;
 class ImageCache;
 
+// Accuracy on the validation images a per-image flag is set for (Wake Vision's distance,
+// lighting, depiction, ... columns): where a model fails, which no single accuracy shows.
+struct FlagAccuracy {
+    std::string flag;
+    double accuracy = 0;
+    std::size_t samples = 0; // images with the flag set
+};
+
 // Accuracy as a fraction; per-class accuracy; for binary tasks precision, recall and F1 of
-// the positive class (label 1: person).
+// the positive class (label 1: person); per flag when the dataset carries flags.
 struct Metrics {
     double accuracy = 0;
     std::vector<double> perClassAccuracy;
+    std::vector<FlagAccuracy> perFlag; // flags set on at least one validation image
     double precision = 0;
     double recall = 0;
     double f1 = 0;

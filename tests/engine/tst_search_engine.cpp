@@ -3,6 +3,8 @@
 
 #include <QtTest>
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
@@ -67,6 +69,7 @@ private Q_SLOTS:
     void exhaustedSpaceEndsTheMode();
     void configRoundTrips();
     void supernetTrainedOnceThenCached();
+    void trainingProbesLeaveTrainingAsItIs();
     void resumeRefusesAnotherSetup();
     void failureBeforeTheFirstCandidateStoresNoRun();
     void timeLimitFinishesTheRun();
@@ -512,6 +515,42 @@ void TestSearchEngine::supernetTrainedOnceThenCached() {
     QVERIFY(third.steps.empty());
     QCOMPARE(c.path, b.path);
     QCOMPARE(c.fingerprint, b.fingerprint); // the same weights, loaded again
+}
+
+void TestSearchEngine::trainingProbesLeaveTrainingAsItIs() {
+    // The training curve's accuracy probes score copies between steps: the supernet trained
+    // with probes at every step has the same weights as one trained without.
+    struct Curve : SearchObserver {
+        std::vector<TrainingPoint> points;
+        void trainingStep(const TrainingPoint& p) override { points.push_back(p); }
+    };
+    const auto& space = supernet_->space();
+    auto train = [&](int probes, Curve& curve) {
+        SupernetRequest request;
+        request.cacheDir =
+            fs::path(dir_.path().toStdString()) / ("probes" + std::to_string(probes));
+        request.epochs = 3;
+        request.seed = 4;
+        request.probes = probes;
+        return provideSupernet(space, dataset_, *cache_, request, curve);
+    };
+    Curve without, with;
+    const auto a = train(0, without);
+    const auto b = train(3, with);
+    QCOMPARE(b.fingerprint, a.fingerprint);
+    QCOMPARE(with.points.size(), std::size_t{3});
+    QCOMPARE(without.points.size(), std::size_t{3});
+    for (std::size_t i = 0; i < 3; ++i) {
+        const auto& p = with.points[i];
+        QCOMPARE(p.step, static_cast<long long>(i + 1));
+        QCOMPARE(p.totalSteps, 3LL);
+        QVERIFY(std::isfinite(p.loss) && p.loss > 0);
+        QCOMPARE(p.loss, without.points[i].loss);
+        QVERIFY2(p.largestAccuracy >= 0 && p.largestAccuracy <= 1,
+                 qPrintable(QString::number(p.largestAccuracy)));
+        QVERIFY(p.smallestAccuracy >= 0 && p.smallestAccuracy <= 1);
+        QVERIFY(std::isnan(without.points[i].largestAccuracy)); // no probe asked for
+    }
 }
 
 void TestSearchEngine::resumeRefusesAnotherSetup() {

@@ -81,6 +81,8 @@ private Q_SLOTS:
     void evaluatorsLeaveTheSupernetUntouched();
 
 private:
+    void checkPerFlagAccuracy(Supernet net, const Metrics& plain);
+
     QTemporaryDir dir_;
     std::shared_ptr<Dataset> dataset_;
 };
@@ -118,6 +120,37 @@ void TestTraining::trainingLowersTheLoss() {
     QVERIFY2(r.metrics.accuracy > 0.7, qPrintable(QString::number(r.metrics.accuracy)));
     QCOMPARE(r.metrics.perClassAccuracy.size(), std::size_t{2});
     QVERIFY(r.metrics.f1 > 0);
+    QVERIFY(r.metrics.perFlag.empty()); // the squares carry no flags
+    checkPerFlagAccuracy(net, r.metrics);
+}
+
+void TestTraining::checkPerFlagAccuracy(Supernet net, const Metrics& plain) {
+    // Flags as Wake Vision's CSVs give them: "positive" on exactly the label-1 images, "all"
+    // on every image, "none" on none (0) and "unknown" not given (-1). Accuracy per flag must
+    // then be class 1's accuracy, the overall accuracy, and absent twice.
+    auto flagged = std::make_shared<Dataset>(*dataset_);
+    flagged->flagNames = {"positive", "all", "none", "unknown"};
+    flagged->flags.clear();
+    for (const auto& sample : flagged->samples)
+        flagged->flags.insert(flagged->flags.end(),
+                              {static_cast<std::int8_t>(sample.label == 1 ? 1 : 0), 1, 0, -1});
+    ImageCache cache(flagged, {});
+    EvalOptions eo;
+    eo.calibrationImages = 64;
+    const auto m = Evaluator(net, flagged, cache, eo).evaluate(tinySpace().largest()).metrics;
+    QCOMPARE(m.accuracy, plain.accuracy);
+    QCOMPARE(m.perFlag.size(), std::size_t{2});
+    QCOMPARE(m.perFlag[0].flag, std::string("positive"));
+    QCOMPARE(m.perFlag[0].accuracy, m.perClassAccuracy[1]);
+    const auto validation = flagged->indices(Split::Validation);
+    QCOMPARE(m.perFlag[0].samples, flagged->perClass(validation)[1]);
+    QCOMPARE(m.perFlag[1].flag, std::string("all"));
+    QCOMPARE(m.perFlag[1].accuracy, m.accuracy);
+    QCOMPARE(m.perFlag[1].samples, m.samples);
+    // Stored with the candidate's metrics for the detail view.
+    const nlohmann::json j = m;
+    QCOMPARE(j["per_flag_accuracy"].size(), std::size_t{2});
+    QCOMPARE(j["per_flag_accuracy"][0]["flag"].get<std::string>(), std::string("positive"));
 }
 
 void TestTraining::checkpointRoundTrip() {

@@ -9,7 +9,9 @@
 
 #include "chart/hypervolume_chart.h"
 #include "chart/pareto_chart.h"
+#include "chart/training_chart.h"
 #include "common/error.h"
+#include "engine/search_config.h"
 #include "models/candidate_table_model.h"
 #include "models/run_records.h"
 #include "store/run_store.h"
@@ -33,6 +35,7 @@ private Q_SLOTS:
     void clickingAPointSelectsItsRow();
     void chartExports();
     void reopenedRunShowsTheSameFrontier();
+    void comparedRunDrawsItsFrontierBeside();
     void datasetIsInspected();
     void continuingAnOpenedRunExtendsIt(); // last: it extends first.db
 
@@ -117,6 +120,12 @@ void TestMainWindow::searchFillsChartAndTable() {
                  *hwnasData.begin());
     QVERIFY(!w.chart()->frontierRows("dnas").empty());
     QCOMPARE(w.hypervolumeChart()->points("dnas") > 0, true);
+    // The supernet was trained for this run: its loss at every step, and probes of the
+    // largest and smallest subnets' accuracy (at least the last step's).
+    const auto* training = w.trainingChart();
+    QTRY_VERIFY(training->lossPoints() > 0);
+    QTRY_VERIFY(training->probePoints() >= 1);
+    QVERIFY(training->lossPoints() >= training->probePoints());
 }
 
 void TestMainWindow::draggingTheBudgetRefiltersAndReachesTheEngine() {
@@ -263,6 +272,57 @@ void TestMainWindow::reopenedRunShowsTheSameFrontier() {
     } catch (const InputError& e) {
         QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("9")), e.what());
     }
+}
+
+void TestMainWindow::comparedRunDrawsItsFrontierBeside() {
+    // The dragged run next to the first one, under the first one's budgets.
+    MainWindow w(McuCatalog::builtIn());
+    w.resize(1300, 850);
+    w.show();
+    w.openRun(dir_.filePath(QStringLiteral("first.db")).toStdString(), 1);
+    w.compareWithRun(dir_.filePath(QStringLiteral("drag.db")).toStdString(), 1);
+    const auto& other = *w.comparedRun();
+    QVERIFY(other.size() > 0);
+    QCOMPARE(other.budgets(), w.records()->budgets());
+    // Its frontier on the chart's axis: feasible members by increasing cost, none dominated
+    // by another of its evaluated, feasible candidates.
+    auto checkFrontier = [&](const std::vector<std::size_t>& rows, const Budgets& budgets) {
+        QVERIFY(!rows.empty());
+        for (std::size_t k = 0; k < rows.size(); ++k) {
+            const auto& m = other.at(rows[k]);
+            QVERIFY(withinBudgets(m, budgets));
+            if (k > 0)
+                QVERIFY(axisValue(m, CostAxis::PeakSram) >=
+                        axisValue(other.at(rows[k - 1]), CostAxis::PeakSram));
+            for (std::size_t i = 0; i < other.size(); ++i) {
+                const auto& c = other.at(i);
+                if (c.mode != m.mode || !c.evaluated || !withinBudgets(c, budgets))
+                    continue;
+                const double cc = axisValue(c, CostAxis::PeakSram);
+                const double mc = axisValue(m, CostAxis::PeakSram);
+                QVERIFY2(
+                    !(cc <= mc && c.accuracy >= m.accuracy && (cc < mc || c.accuracy > m.accuracy)),
+                    qPrintable(QStringLiteral("#%1 dominates #%2").arg(c.id).arg(m.id)));
+            }
+        }
+    };
+    const auto before = w.chart()->referenceFrontRows("dnas");
+    checkFrontier(before, w.records()->budgets());
+    checkFrontier(w.chart()->referenceFrontRows("hwnas"), w.records()->budgets());
+    // A tighter SRAM budget typed in the Budget dock re-filters both runs' frontiers.
+    double cheapest = 1e300;
+    for (std::size_t i = 0; i < other.size(); ++i)
+        if (other.at(i).evaluated)
+            cheapest = std::min(cheapest, axisValue(other.at(i), CostAxis::PeakSram));
+    const double top = axisValue(other.at(before.back()), CostAxis::PeakSram);
+    QVERIFY2(cheapest < top, "the dragged run must leave room for a tighter budget");
+    w.findChild<QDoubleSpinBox*>(QStringLiteral("sramBudget"))->setValue((cheapest + top) / 2);
+    QCOMPARE(other.budgets(), w.records()->budgets());
+    const auto after = w.chart()->referenceFrontRows("dnas");
+    QVERIFY(after != before);
+    checkFrontier(after, w.records()->budgets());
+    w.clearComparison();
+    QVERIFY(w.chart()->referenceFrontRows("dnas").empty());
 }
 
 void TestMainWindow::datasetIsInspected() {

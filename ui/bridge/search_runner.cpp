@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/error.h"
+#include "common/torch_info.h"
 #include "cost/mcu_catalog.h"
 #include "data/dataset_loader.h"
 #include "data/image_cache.h"
@@ -28,6 +29,9 @@ public:
     }
     void phase(const std::string& name, long long done, long long total, double eta) override {
         Q_EMIT r_.phase(q(name), done, total, eta);
+    }
+    void trainingStep(const TrainingPoint& p) override {
+        Q_EMIT r_.trainingStep(p.step, p.totalSteps, p.loss, p.largestAccuracy, p.smallestAccuracy);
     }
     void progress(const std::string& mode, long long evaluations, long long planned,
                   double eta) override {
@@ -112,7 +116,10 @@ void SearchRunner::work(SearchJob job, std::stop_token stop) {
         // The window asks for at most so many validation images per evaluation.
         job.config.eval.valSubset =
             std::min(job.config.eval.valSubset, dataset->count(Split::Validation));
-        ImageCache cache(dataset, {});
+        // Set on this thread, which runs the engine's LibTorch work (OpenMP keeps the
+        // setting per calling thread).
+        setTorchThreads(job.threads);
+        ImageCache cache(dataset, {job.cacheBytes, {}, job.threads});
         auto store = RunStore::open(job.store);
         SearchSetup setup;
         setup.space = &space;

@@ -50,6 +50,8 @@ struct SearchJob {
     std::string runtime; // empty: the MCU's default
     std::filesystem::path store;
     std::optional<std::int64_t> resume;
+    int threads = 0;                     // LibTorch and decoding threads; <= 0: one per core
+    std::int64_t cacheBytes = 2LL << 30; // decoded images kept in memory
 };
 
 // Runs a search on a worker thread - supernet preparation (trained when none is cached) and
@@ -78,6 +80,9 @@ Q_SIGNALS:
     void prepared(const dnas::ui::RunContextPtr& context);
     void runStarted(qint64 runId);
     void phase(const QString& name, qlonglong done, qlonglong total, double etaSeconds);
+    // A supernet training step: loss; largest / smallest subnet accuracy (NaN between probes).
+    void trainingStep(qlonglong step, qlonglong totalSteps, double loss, double largestAccuracy,
+                      double smallestAccuracy);
     void progress(const QString& mode, qlonglong evaluations, qlonglong planned, double etaSeconds);
     void candidateEvaluated(const dnas::CandidateRecord& record, bool onFrontier);
     void frontier(const QString& mode, const QVector<dnas::CandidateRecord>& front);

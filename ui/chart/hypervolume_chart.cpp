@@ -10,8 +10,7 @@
 namespace dnas::ui {
 
 HypervolumeChart::HypervolumeChart(QWidget* parent)
-    : QChartView(parent) {
-    setRenderHint(QPainter::Antialiasing);
+    : ChartView(parent) {
     auto* chart = this->chart();
     chart->setTitle(QStringLiteral("Hypervolume of each mode's frontier over its evaluations"));
     chart->legend()->setAlignment(Qt::AlignBottom);
@@ -31,6 +30,7 @@ HypervolumeChart::HypervolumeChart(QWidget* parent)
         s->attachAxis(y_);
         series_[mode] = s;
     }
+    applyPalette();
     clear();
 }
 

@@ -3,7 +3,7 @@
 #include <map>
 #include <string>
 
-#include <QChartView>
+#include "chart/chart_view.h"
 
 QT_BEGIN_NAMESPACE
 class QLineSeries;
@@ -13,7 +13,7 @@ QT_END_NAMESPACE
 namespace dnas::ui {
 
 // The DNAS vs HW-NAS race: each mode's hypervolume over its evaluations, as step lines.
-class HypervolumeChart : public QChartView {
+class HypervolumeChart : public ChartView {
     Q_OBJECT
 public:
     explicit HypervolumeChart(QWidget* parent = nullptr);

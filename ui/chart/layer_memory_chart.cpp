@@ -11,8 +11,7 @@
 namespace dnas::ui {
 
 LayerMemoryChart::LayerMemoryChart(QWidget* parent)
-    : QChartView(parent) {
-    setRenderHint(QPainter::Antialiasing);
+    : ChartView(parent) {
     chart()->legend()->setAlignment(Qt::AlignBottom);
     chart()->setMargins(QMargins(2, 2, 2, 2));
     setMinimumHeight(220);
@@ -86,6 +85,7 @@ void LayerMemoryChart::setReport(const CostReport& report) {
         line->attachAxis(y);
     }
     chart()->setTitle(QStringLiteral("SRAM per op; peak %1").arg(peak_));
+    applyPalette(); // the new axes
 }
 
 } // namespace dnas::ui

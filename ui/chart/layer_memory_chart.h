@@ -1,6 +1,6 @@
 #pragma once
 
-#include <QChartView>
+#include "chart/chart_view.h"
 
 #include "cost/cost_report.h"
 
@@ -8,7 +8,7 @@ namespace dnas::ui {
 
 // A candidate's SRAM while each op runs (arena extent + persistent + runtime bytes, KiB) as
 // bars against the SRAM budget; the op that sets the peak is red and named in the title.
-class LayerMemoryChart : public QChartView {
+class LayerMemoryChart : public ChartView {
     Q_OBJECT
 public:
     explicit LayerMemoryChart(QWidget* parent = nullptr);

@@ -16,9 +16,8 @@
 
 namespace dnas::ui {
 ParetoChart::ParetoChart(const RunRecords& records, QWidget* parent)
-    : QChartView(parent)
+    : ChartView(parent)
     , records_(records) {
-    setRenderHint(QPainter::Antialiasing);
     setMouseTracking(true);
     setRubberBand(QChartView::NoRubberBand); // ours: a click must not zoom
     auto* chart = this->chart();
@@ -68,14 +67,7 @@ ParetoChart::ParetoChart(const RunRecords& records, QWidget* parent)
             marker->setVisible(false);
     // Legend entries toggle their series.
     for (auto* marker : chart->legend()->markers())
-        connect(marker, &QLegendMarker::clicked, this, [marker] {
-            auto* series = marker->series();
-            series->setVisible(!series->isVisible());
-            marker->setVisible(true);
-            QFont font = marker->font();
-            font.setStrikeOut(!series->isVisible());
-            marker->setFont(font);
-        });
+        toggleOnClick(marker);
     rebuildAxes();
     connect(&records_, &RunRecords::appended, this, &ParetoChart::rebuild);
     connect(&records_, &RunRecords::budgetsChanged, this, &ParetoChart::rebuild);
@@ -87,15 +79,24 @@ ParetoChart::ParetoChart(const RunRecords& records, QWidget* parent)
     rebuild();
 }
 
+void ParetoChart::applyPalette() {
+    ChartView::applyPalette();
+    if (selection_) // in the text's colour: visible on light and dark backgrounds
+        styleRing(selection_, palette().color(QPalette::Text), 16);
+    viewport()->update();
+}
+
 void ParetoChart::setCostAxis(CostAxis axis) {
     axis_ = axis;
     rebuildAxes();
+    rebuildReference();
     resetZoom();
 }
 
 void ParetoChart::setLogScale(bool on) {
     log_ = on;
     rebuildAxes();
+    rebuildReference();
     resetZoom();
 }
 
@@ -145,6 +146,7 @@ void ParetoChart::rebuildAxes() {
         series->attachAxis(xAxis_);
         series->attachAxis(yAxis_);
     }
+    applyPalette(); // the new axes' colours
 }
 
 QScatterSeries* ParetoChart::memberSeries(const std::string& mode, int resolution, bool rgb) {
@@ -224,8 +226,15 @@ void ParetoChart::updateRanges() {
             any = true;
         }
     }
+    for (const auto& p : referencePoints_) { // a compared run's frontier stays in view
+        xMin = std::min(xMin, p.x());
+        xMax = std::max(xMax, p.x());
+        yMin = std::min(yMin, p.y());
+        yMax = std::max(yMax, p.y());
+        any = true;
+    }
     const auto budget = budgetOnAxis(records_.budgets(), axis_);
-    if (records_.size() == 0) {
+    if (records_.size() == 0 && referencePoints_.empty()) {
         xMin = log_ ? 1 : 0;
         xMax = budget ? *budget * 1.2 : 100;
     }
@@ -238,7 +247,9 @@ void ParetoChart::updateRanges() {
     const double yPad = std::max(0.01, (yMax - yMin) * 0.08);
     yMin = std::max(0.0, yMin - yPad);
     yMax = std::min(1.0, yMax + yPad);
-    if (!zoomed_) {
+    // Frozen while the budget line is dragged: the line stays under the pointer (the range
+    // follows the budget, so it would otherwise move away); set again on release.
+    if (!zoomed_ && !dragging_) {
         if (log_) {
             xAxis_->setRange(xMin / 1.3, xMax * 1.3);
         } else {

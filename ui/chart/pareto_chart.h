@@ -5,7 +5,7 @@
 #include <tuple>
 #include <vector>
 
-#include <QChartView>
+#include "chart/chart_view.h"
 #include <QPointer>
 
 #include "models/run_records.h"
@@ -13,6 +13,7 @@
 QT_BEGIN_NAMESPACE
 class QAbstractAxis;
 class QAreaSeries;
+class QLegendMarker;
 class QLineSeries;
 class QRubberBand;
 class QScatterSeries;
@@ -36,7 +37,7 @@ namespace dnas::ui {
 // Qt 6.10 in favour of Qt Graphs, and a move should touch this folder only. Series are redrawn
 // with replace() when RunRecords publishes (at most every 50 ms); picking uses our own
 // nearest-point search, never a series' click signal (QTBUG-115072 in Qt 6.4).
-class ParetoChart : public QChartView {
+class ParetoChart : public ChartView {
     Q_OBJECT
 public:
     explicit ParetoChart(const RunRecords& records, QWidget* parent = nullptr);
@@ -60,6 +61,11 @@ public:
     int plottedCandidates(const std::string& mode) const;
     std::vector<std::size_t> frontierRows(const std::string& mode) const;
 
+    // Another run's frontiers, drawn dashed with `name` in the legend (nullptr: none). Its
+    // budgets are the caller's to keep in step (MainWindow gives it the shown run's).
+    void setReference(const RunRecords* reference, const QString& name);
+    std::vector<std::size_t> referenceFrontRows(const std::string& mode) const;
+
 Q_SIGNALS:
     void candidateClicked(std::size_t row);
     // The budget on the cost axis, dragged to a new value (emitted while dragging and on
@@ -71,6 +77,7 @@ protected:
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
+    void applyPalette() override; // and the selection ring's colour
     // The many faded points are painted here, under the chart's items, not as series: Qt
     // Charts 6.4 re-styles every point item of a series on each replace() (10,000 points cost
     // over 100 ms per redraw), and OpenGL series paint nothing into grab() or SVG.
@@ -100,6 +107,8 @@ private:
     double screenedY() const;
 
     void rebuild();
+    void rebuildReference();
+    void toggleOnClick(QLegendMarker* marker); // a legend entry hides / shows its series
     void rebuildAxes();
     void updateRanges();
     void drawBudget();
@@ -132,6 +141,15 @@ private:
     QPoint lastPan_;
     QPoint pressPos_;
     QRubberBand* rubber_ = nullptr;
+    struct ReferenceSeries {
+        QLineSeries* front = nullptr;
+        QScatterSeries* members = nullptr;
+        std::vector<std::size_t> rows; // the reference's frontier rows by increasing cost
+    };
+    const RunRecords* reference_ = nullptr;
+    QString referenceName_;
+    std::map<std::string, ReferenceSeries> referenceSeries_;
+    std::vector<QPointF> referencePoints_; // its frontier members, for the axis ranges
 };
 
 } // namespace dnas::ui

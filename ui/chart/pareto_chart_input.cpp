@@ -74,7 +74,7 @@ bool ParetoChart::dotVisible(DotKind kind) const {
 }
 
 void ParetoChart::drawBackground(QPainter* painter, const QRectF& rect) {
-    painter->fillRect(rect, QColor(Qt::white));
+    painter->fillRect(rect, palette().base());
     const QRectF plot = chart()->mapRectToScene(chart()->plotArea());
     painter->save();
     painter->setClipRect(plot.intersected(rect));
@@ -241,6 +241,7 @@ void ParetoChart::mouseReleaseEvent(QMouseEvent* event) {
         const auto value =
             chart()->mapToValue(chart()->mapFromScene(mapToScene(pos)), modes_.at("dnas").all);
         Q_EMIT budgetDragged(withBudgetOnAxis(records_.budgets(), axis_, value.x()), true);
+        updateRanges(); // no longer frozen
         return;
     }
     if (panning_) {

@@ -124,6 +124,17 @@ std::string BudgetPanel::runtime() const {
     return runtime_->currentData().toString().toStdString();
 }
 
+bool BudgetPanel::setRuntime(const std::string& id) {
+    const int i = runtime_->findData(QString::fromStdString(id));
+    if (i >= 0)
+        runtime_->setCurrentIndex(i);
+    return i >= 0;
+}
+
+void BudgetPanel::setCostMode(CostMode mode) {
+    costMode_->setCurrentIndex(std::max(0, costMode_->findData(static_cast<int>(mode))));
+}
+
 CostMode BudgetPanel::costMode() const {
     return static_cast<CostMode>(costMode_->currentData().toInt());
 }

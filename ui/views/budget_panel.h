@@ -29,7 +29,9 @@ public:
     std::string mcu() const;
     bool setMcu(const std::string& id); // false: no such profile
     std::string runtime() const;
+    bool setRuntime(const std::string& id); // false: not a runtime of the MCU
     CostMode costMode() const;
+    void setCostMode(CostMode mode);
     const McuProfile& profile() const;
 
 Q_SIGNALS:

@@ -1,6 +1,9 @@
 #include "views/candidate_detail.h"
 
+#include <algorithm>
 #include <cmath>
+#include <tuple>
+#include <vector>
 
 #include <QFormLayout>
 #include <QLabel>
@@ -17,6 +20,32 @@
 
 namespace dnas::ui {
 namespace {
+
+// Accuracy per image flag (Wake Vision's distance, lighting, depiction, ...), weakest first:
+// where the model would fail in the field.
+QString perFlagText(const nlohmann::json& metrics) {
+    const auto it = metrics.find("per_flag_accuracy");
+    if (it == metrics.end() || !it->is_array())
+        return {};
+    std::vector<std::tuple<double, QString, long long>> flags;
+    for (const auto& f : *it) {
+        if (!f.is_object() || !f.value("flag", nlohmann::json()).is_string() ||
+            !f.value("accuracy", nlohmann::json()).is_number())
+            continue;
+        flags.emplace_back(f["accuracy"].get<double>(),
+                           QString::fromStdString(f["flag"].get<std::string>()),
+                           f.value("samples", nlohmann::json(0)).is_number_integer()
+                               ? f["samples"].get<long long>()
+                               : 0);
+    }
+    std::sort(flags.begin(), flags.end());
+    QStringList parts;
+    for (const auto& [accuracy, flag, samples] : flags)
+        parts << QStringLiteral("%1 %2 (%3)").arg(flag).arg(accuracy, 0, 'f', 3).arg(samples);
+    return parts.isEmpty() ? QString()
+                           : QStringLiteral("per flag, weakest first (images): ") +
+                                 parts.join(QStringLiteral(", "));
+}
 
 QProgressBar* usageBar() {
     auto* bar = new QProgressBar;
@@ -151,6 +180,8 @@ void CandidateDetail::show(const CandidateRecord& r, const Budgets& budgets) {
         }
         if (!perClass.isEmpty())
             lines << QStringLiteral("per class: ") + perClass.join(QStringLiteral(", "));
+        if (const auto flags = perFlagText(r.metrics); !flags.isEmpty())
+            lines << flags;
     }
     metrics_->setText(lines.join(QStringLiteral("<br>")));
     // Decoding needs the candidate's own space (a reopened run's space file may have changed).

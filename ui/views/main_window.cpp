@@ -25,6 +25,7 @@
 
 #include "chart/hypervolume_chart.h"
 #include "chart/pareto_chart.h"
+#include "chart/training_chart.h"
 #include "models/candidate_table_model.h"
 #include "models/run_records.h"
 #include "views/budget_panel.h"
@@ -48,8 +49,12 @@ QDockWidget* dock(const QString& title, const QString& name, QWidget* content, Q
 MainWindow::MainWindow(McuCatalog catalog, QWidget* parent)
     : QMainWindow(parent) {
     setWindowTitle(QStringLiteral("DNAS Studio"));
+    preferences_ = Preferences::load();
+    if (preferences_.palette != Preferences::Palette::System)
+        applyPalette(preferences_.palette);
     setAcceptDrops(true);
     records_ = new RunRecords(this);
+    reference_ = new RunRecords(this);
     runner_ = new SearchRunner(this);
     budget_ = new BudgetPanel(std::move(catalog));
     run_ = new RunPanel;
@@ -64,6 +69,8 @@ MainWindow::MainWindow(McuCatalog catalog, QWidget* parent)
     tabs_->addTab(makeChartPage(), QStringLiteral("Pareto frontier"));
     hypervolume_ = new HypervolumeChart;
     tabs_->addTab(hypervolume_, QStringLiteral("Hypervolume race"));
+    training_ = new TrainingChart;
+    tabs_->addTab(training_, QStringLiteral("Supernet training"));
     setCentralWidget(tabs_);
     makeDocks();
     makeMenus();
@@ -173,8 +180,17 @@ void MainWindow::makeDocks() {
     addDockWidget(Qt::RightDockWidgetArea, detailDock);
     tabifyDockWidget(spaceDock, detailDock);
     spaceDock->raise();
-    connect(records_, &RunRecords::budgetsChanged, this, [this] { showDetail(selected_); });
-    connect(records_, &RunRecords::reset, this, [this] { showDetail(std::nullopt); });
+    connect(records_, &RunRecords::budgetsChanged, this, [this] {
+        showDetail(selected_);
+        reference_->setBudgets(records_->budgets()); // a compared run follows the budget line
+    });
+    connect(records_, &RunRecords::reset, this, [this] {
+        showDetail(std::nullopt);
+        if (reference_->size() > 0) { // the comparison answers the shown run's question
+            reference_->setObjectives(records_->objectives());
+            reference_->setBudgets(records_->budgets());
+        }
+    });
     log_ = new QPlainTextEdit;
     log_->setReadOnly(true);
     log_->setMaximumBlockCount(5000);
@@ -186,11 +202,26 @@ void MainWindow::makeDocks() {
 
 void MainWindow::makeMenus() {
     auto* file = menuBar()->addMenu(QStringLiteral("&File"));
+    file->addAction(QStringLiteral("Open &project..."),
+                    QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this,
+                    &MainWindow::openProjectDialog);
+    recentMenu_ = file->addMenu(QStringLiteral("&Recent projects"));
+    fillRecentMenu();
+    file->addAction(QStringLiteral("&Save project"), QKeySequence::Save, this,
+                    [this] { saveProjectDialog(false); });
+    file->addAction(QStringLiteral("Save project &as..."), QKeySequence::SaveAs, this,
+                    [this] { saveProjectDialog(true); });
+    file->addSeparator();
     file->addAction(QStringLiteral("&Open run..."), QKeySequence::Open, this,
                     &MainWindow::openRunDialog);
+    file->addAction(QStringLiteral("&Compare with a run..."), QKeySequence(Qt::CTRL | Qt::Key_K),
+                    this, &MainWindow::compareRunDialog);
+    file->addAction(QStringLiteral("C&lear the comparison"), this, &MainWindow::clearComparison);
     file->addAction(QStringLiteral("Export chart (PNG / SVG)..."), this, &MainWindow::exportChart);
     file->addAction(QStringLiteral("Export candidates (CSV)..."), this, &MainWindow::exportCsv);
     file->addSeparator();
+    file->addAction(QStringLiteral("Pr&eferences..."), QKeySequence::Preferences, this,
+                    &MainWindow::showPreferences);
     file->addAction(QStringLiteral("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     auto* run = menuBar()->addMenu(QStringLiteral("&Run"));
     run->addAction(QStringLiteral("&Start"), QKeySequence(Qt::Key_F5), this, &MainWindow::start);

@@ -6,11 +6,13 @@
 
 #include "bridge/search_runner.h"
 #include "cost/mcu_catalog.h"
+#include "views/preferences.h"
 
 QT_BEGIN_NAMESPACE
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QMenu;
 class QPlainTextEdit;
 class QTableView;
 class QTabWidget;
@@ -27,6 +29,7 @@ class ParetoChart;
 class RunPanel;
 class RunRecords;
 class SpacePanel;
+class TrainingChart;
 
 // DNAS Studio's main window: the live Pareto chart in the centre (a tab beside it races the
 // two modes' hypervolumes), docks for the budget, the run and the candidates table, and the
@@ -51,6 +54,7 @@ public:
     SpacePanel* spacePanel() const { return space_; }
     ParetoChart* chart() const { return chart_; }
     HypervolumeChart* hypervolumeChart() const { return hypervolume_; }
+    TrainingChart* trainingChart() const { return training_; }
     QTableView* table() const { return table_; }
     RunRecords* records() const { return records_; }
     CandidateDetail* detail() const { return detail_; }
@@ -60,10 +64,33 @@ public:
     // its latest budgets, hypervolume race and (when its space can be loaded) the detail.
     // Throws InputError for a store or run that cannot be read.
     void openRun(const std::filesystem::path& path, std::int64_t runId);
+    // Draws run `runId`'s frontiers next to the shown run's, on the same chart, under the
+    // shown run's budgets (a dragged budget re-filters both). Throws InputError for a store
+    // or run that cannot be read.
+    void compareWithRun(const std::filesystem::path& path, std::int64_t runId);
+    void clearComparison();
+    const RunRecords* comparedRun() const { return reference_; }
+
+    // Projects: the panels' set-up as a JSON file (see Project). openProject throws InputError
+    // and changes nothing when the file is not a valid project; both remember the file among
+    // the recent projects.
+    void openProject(const std::filesystem::path& path);
+    void saveProject(const std::filesystem::path& path);
+    const std::filesystem::path& projectPath() const { return project_; }
+    QStringList recentProjects() const;
+    // Shows a search's set-up in the panels (a project's, say).
+    void applyJob(const SearchJob& job);
+
+    const Preferences& preferences() const { return preferences_; }
+    void setPreferences(const Preferences& preferences); // saved and applied
 
 public Q_SLOTS:
     void start();
     void openRunDialog();
+    void compareRunDialog();
+    void openProjectDialog();
+    void saveProjectDialog(bool askForName);
+    void showPreferences();
     // Continues the run shown by openRun() with its stored configuration and inputs, up to
     // the Run dock's evaluations per mode; the candidates already shown stay.
     void continueRun();
@@ -87,11 +114,20 @@ private:
     void log(const QString& line);
     bool launch(const SearchJob& job); // starts `job`; false while a search runs
     void showDetail(std::optional<std::size_t> row);
+    void openProjectReporting(const std::filesystem::path& path);
+    // A store and one of its runs chosen by the user; nullopt when cancelled or unreadable
+    // (reported).
+    std::optional<std::pair<std::filesystem::path, std::int64_t>> chooseRun(const QString& title);
+    void reportError(const QString& title, const QString& text);
+    void rememberProject(const std::filesystem::path& path);
+    void fillRecentMenu();
 
     RunRecords* records_ = nullptr;
+    RunRecords* reference_ = nullptr; // a stored run drawn next to records_ (compareWithRun)
     SearchRunner* runner_ = nullptr;
     ParetoChart* chart_ = nullptr;
     HypervolumeChart* hypervolume_ = nullptr;
+    TrainingChart* training_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     BudgetPanel* budget_ = nullptr;
     SpacePanel* space_ = nullptr;
@@ -108,6 +144,9 @@ private:
     std::filesystem::path cacheDir_;
     std::optional<std::size_t> calibrationImages_;
     bool paused_ = false;
+    Preferences preferences_;
+    std::filesystem::path project_;
+    QMenu* recentMenu_ = nullptr;
     std::optional<std::pair<std::filesystem::path, std::int64_t>> opened_; // by openRun()
 };
 

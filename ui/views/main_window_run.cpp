@@ -3,8 +3,6 @@
 
 #include <fstream>
 
-#include <QInputDialog>
-
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -15,6 +13,7 @@
 
 #include "chart/hypervolume_chart.h"
 #include "chart/pareto_chart.h"
+#include "chart/training_chart.h"
 #include "common/error.h"
 #include "data/dataset_loader.h"
 #include "engine/search_config.h"
@@ -47,6 +46,8 @@ SearchJob MainWindow::job() const {
     if (!supernet_.empty())
         j.config.inputs["supernet"] = supernet_.string();
     j.supernetCacheDir = cacheDir_;
+    j.threads = preferences_.threads;
+    j.cacheBytes = static_cast<std::int64_t>(preferences_.cacheMiB) << 20;
     if (calibrationImages_)
         j.config.eval.calibrationImages = *calibrationImages_;
     return j;
@@ -69,6 +70,7 @@ void MainWindow::start() {
     records_->clear();
     records_->setBudgets(j.config.budgets);
     hypervolume_->clear();
+    training_->clear();
     opened_.reset();
     if (launch(j))
         log(QStringLiteral("starting: %1 on %2, %3 evaluations per mode")
@@ -133,10 +135,7 @@ void MainWindow::continueRun() {
                     .arg(QString::fromStdString(path.string()))
                     .arg(j.config.maxEvaluations));
     } catch (const std::exception& e) {
-        const auto text = QString::fromUtf8(e.what());
-        log(QStringLiteral("error: ") + text);
-        if (isVisible() && !property("quietErrors").toBool())
-            QMessageBox::warning(this, QStringLiteral("Continue run"), text);
+        reportError(QStringLiteral("Continue run"), QString::fromUtf8(e.what()));
     }
 }
 
@@ -162,10 +161,14 @@ void MainWindow::stop() {
 void MainWindow::connectRunner() {
     connect(runner_, &SearchRunner::runStarted, this, [this](qint64 id) {
         run_->showSupernetReady();
+        if (training_->empty())
+            training_->showNote(QStringLiteral(
+                "No supernet training in this run: the supernet was loaded, not trained"));
         statusBar()->showMessage(QStringLiteral("Searching: run %1").arg(id));
     });
     connect(runner_, &SearchRunner::prepared, detail_, &CandidateDetail::setContext);
     connect(runner_, &SearchRunner::phase, run_, &RunPanel::showPhase);
+    connect(runner_, &SearchRunner::trainingStep, training_, &TrainingChart::addStep);
     connect(runner_, &SearchRunner::progress, run_, &RunPanel::showProgress);
     connect(runner_, &SearchRunner::candidateEvaluated, records_,
             [this](const CandidateRecord& r, bool) { records_->append(r); });
@@ -199,10 +202,8 @@ void MainWindow::connectRunner() {
     connect(runner_, &SearchRunner::failed, this, [this](const QString& message) {
         run_->setState(false, false);
         space_->setEnabled(true);
-        statusBar()->showMessage(QStringLiteral("Search failed"));
-        log(QStringLiteral("error: ") + message);
-        if (isVisible() && !property("quietErrors").toBool())
-            QMessageBox::warning(this, QStringLiteral("Search"), message);
+        reportError(QStringLiteral("Search"), message);
+        statusBar()->showMessage(QStringLiteral("Search failed: ") + message);
     });
 }
 
@@ -227,102 +228,6 @@ void MainWindow::exportCsv() {
     if (!out)
         QMessageBox::warning(this, QStringLiteral("Export candidates"),
                              QStringLiteral("%1: cannot be written").arg(path));
-}
-
-} // namespace dnas::ui
-
-namespace dnas::ui {
-
-void MainWindow::openRun(const std::filesystem::path& path, std::int64_t runId) {
-    auto store = RunStore::open(path, RunStore::Access::ReadOnly);
-    const auto info = store->run(runId);
-    const auto config = storedConfig(info, path.string());
-    auto candidates = store->candidates(runId);
-    const auto inputs = info.config.value("inputs", nlohmann::json::object());
-    const auto mcu = inputs.value("mcu", std::string("stm32f746"));
-    if (!budget_->setMcu(mcu))
-        log(QStringLiteral("%1: the run's MCU %2 is not among the profiles; its figures are shown "
-                           "as stored, the detail's per-layer costs use %3")
-                .arg(QString::fromStdString(path.string()), QString::fromStdString(mcu),
-                     QString::fromStdString(budget_->mcu())));
-    space_->load(QString::fromStdString(inputs.value("space", std::string("demo"))));
-    space_->setFixedData(
-        config.fixedData ? QStringLiteral("%1 px %2")
-                               .arg(config.fixedData->resolution)
-                               .arg(QString::fromUtf8(toString(config.fixedData->colour).data()))
-                         : QString());
-    budget_->setBudgets(config.budgets);
-    // Class names are the dataset's; a reopened run is not made to load its dataset.
-    std::size_t classes = 0;
-    for (const auto& r : candidates)
-        if (r.evaluated)
-            classes = std::max(
-                classes, r.metrics.value("per_class_accuracy", nlohmann::json::array()).size());
-    try {
-        auto context = std::make_shared<RunContext>();
-        context->space = SearchSpace::load(inputs.value("space", std::string("demo")));
-        for (std::size_t c = 0; c < classes; ++c)
-            context->classes.push_back("class " + std::to_string(c));
-        context->mcu = budget_->profile();
-        context->runtime = inputs.value("runtime", context->mcu.defaultRuntime);
-        context->costMode = config.costMode;
-        detail_->setContext(context);
-    } catch (const std::exception& e) {
-        detail_->setContext(nullptr); // costs per layer need the space
-        log(QStringLiteral("%1: the run's space cannot be loaded (%2); the detail shows "
-                           "stored figures only")
-                .arg(QString::fromStdString(path.string()), QString::fromUtf8(e.what())));
-    }
-    records_->assign(std::move(candidates), config.budgets, config.objectives);
-    hypervolume_->clear();
-    for (const std::string mode : {"dnas", "hwnas"})
-        for (const auto& [evaluations, value] : store->hypervolumes(runId, mode))
-            hypervolume_->addPoint(mode, evaluations, value);
-    run_->setStore(QString::fromStdString(path.string()));
-    opened_ = std::make_pair(path, runId);
-    const auto text = QStringLiteral("Run %1 of %2: %3, %4 evaluations, created %5")
-                          .arg(runId)
-                          .arg(QString::fromStdString(path.string()))
-                          .arg(QString::fromStdString(info.status))
-                          .arg(info.evaluations)
-                          .arg(QString::fromStdString(info.created));
-    statusBar()->showMessage(text);
-    log(text);
-}
-
-void MainWindow::openRunDialog() {
-    if (runner_->running()) {
-        statusBar()->showMessage(QStringLiteral("Stop the running search before opening a run"));
-        return;
-    }
-    const auto file =
-        QFileDialog::getOpenFileName(this, QStringLiteral("Open a run store"), QString(),
-                                     QStringLiteral("Run stores (*.db);;All files (*)"));
-    if (file.isEmpty())
-        return;
-    try {
-        auto store = RunStore::open(file.toStdString(), RunStore::Access::ReadOnly);
-        const auto runs = store->runs();
-        if (runs.empty())
-            throw InputError({{file.toStdString(), 0, {}, "holds no run"}});
-        QStringList items;
-        for (const auto& r : runs)
-            items << QStringLiteral("run %1: %2, %3 evaluations, %4")
-                         .arg(r.id)
-                         .arg(QString::fromStdString(r.config.value("mode", std::string("dnas"))))
-                         .arg(r.evaluations)
-                         .arg(QString::fromStdString(r.status));
-        bool ok = runs.size() == 1;
-        QString choice = items.front();
-        if (!ok)
-            choice =
-                QInputDialog::getItem(this, QStringLiteral("Open a run"), QStringLiteral("Run"),
-                                      items, items.size() - 1, false, &ok);
-        if (ok)
-            openRun(file.toStdString(), runs[static_cast<std::size_t>(items.indexOf(choice))].id);
-    } catch (const std::exception& e) {
-        QMessageBox::warning(this, QStringLiteral("Open a run"), QString::fromUtf8(e.what()));
-    }
 }
 
 } // namespace dnas::ui

@@ -1,5 +1,6 @@
 #include "views/run_panel.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -137,6 +138,23 @@ void RunPanel::fill(SearchJob& job) const {
     const auto validation = static_cast<std::size_t>(validation_->value());
     job.config.eval.valSubset =
         validation == 0 ? std::numeric_limits<std::size_t>::max() : validation;
+}
+
+void RunPanel::apply(const SearchJob& job) {
+    setDataset(QString::fromStdString(job.dataset));
+    setStore(QString::fromStdString(job.store.string()));
+    setMode(QString::fromStdString(job.config.mode));
+    strategy_->setCurrentIndex(
+        std::max(0, strategy_->findData(QString::fromStdString(job.config.strategy.name))));
+    population_->setValue(job.config.strategy.population);
+    evaluations_->setValue(static_cast<int>(
+        std::clamp<long long>(job.config.maxEvaluations, 1, evaluations_->maximum())));
+    seed_->setValue(static_cast<int>(
+        std::min<std::uint64_t>(job.config.seed, static_cast<std::uint64_t>(seed_->maximum()))));
+    const auto validation = job.config.eval.valSubset;
+    validation_->setValue(validation >= static_cast<std::size_t>(validation_->maximum())
+                              ? 0
+                              : static_cast<int>(validation));
 }
 
 void RunPanel::setDataset(const QString& spec) {

@@ -31,6 +31,8 @@ public:
 
     // Fills the panel's part of `job` (dataset, store, mode, strategy, limits, seed).
     void fill(SearchJob& job) const;
+    // Shows `job`'s part of the panel (the inverse of fill), as a project sets it.
+    void apply(const SearchJob& job);
     // Sets the dataset and inspects it on a worker thread: its counts per split, classes and
     // skipped files are shown under it when loaded.
     void setDataset(const QString& spec);

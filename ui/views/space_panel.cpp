@@ -261,13 +261,18 @@ void SpacePanel::refreshFixedData() {
     if (space_)
         for (const int r : space_->resolutions)
             for (const auto c : space_->colours)
-                fixed_->addItem(
-                    QStringLiteral("%1 px %2").arg(r).arg(QString::fromUtf8(toString(c).data())));
+                fixed_->addItem(fixedDataText(DataConfig{r, c}));
     fixed_->setCurrentIndex(std::max(0, fixed_->findText(current)));
 }
 
-void SpacePanel::setFixedData(const QString& text) {
-    fixed_->setCurrentIndex(std::max(0, fixed_->findText(text)));
+QString SpacePanel::fixedDataText(const DataConfig& d) {
+    return QStringLiteral("%1 px %2")
+        .arg(d.resolution)
+        .arg(QString::fromUtf8(toString(d.colour).data()));
+}
+
+void SpacePanel::setFixedData(const std::optional<DataConfig>& d) {
+    fixed_->setCurrentIndex(d ? std::max(0, fixed_->findText(fixedDataText(*d))) : 0);
 }
 
 std::optional<DataConfig> SpacePanel::fixedData() const {

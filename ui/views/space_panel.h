@@ -38,7 +38,8 @@ public:
     std::string spaceSpec(const QString& folder) const;
     // The HW-NAS fixed data configuration; nullopt: the dataset's native one.
     std::optional<DataConfig> fixedData() const;
-    void setFixedData(const QString& text); // "native" or "28 px grayscale"
+    void setFixedData(const std::optional<DataConfig>& data); // nullopt: native
+    static QString fixedDataText(const DataConfig& data);     // "28 px grayscale"
     double candidates() const;
 
 Q_SIGNALS:

@@ -1,0 +1,154 @@
+// MainWindow: project files, recent projects and preferences.
+#include "views/main_window.h"
+
+#include <QAction>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+
+#include "models/project.h"
+#include "models/run_records.h"
+#include "views/budget_panel.h"
+#include "views/preferences.h"
+#include "views/run_panel.h"
+#include "views/space_panel.h"
+
+namespace dnas::ui {
+namespace {
+
+constexpr int kRecentProjects = 8;
+const QString kRecentKey = QStringLiteral("projects/recent");
+
+} // namespace
+
+void MainWindow::applyJob(const SearchJob& j) {
+    run_->apply(j);
+    if (!space_->load(QString::fromStdString(j.space)))
+        log(QStringLiteral("the project's search space %1 cannot be loaded: %2")
+                .arg(QString::fromStdString(j.space), space_->problems()));
+    space_->setFixedData(j.config.fixedData);
+    if (!budget_->setMcu(j.mcu))
+        log(QStringLiteral("the project's MCU %1 is not among the profiles; %2 is used")
+                .arg(QString::fromStdString(j.mcu), QString::fromStdString(budget_->mcu())));
+    if (!j.runtime.empty() && !budget_->setRuntime(j.runtime))
+        log(QStringLiteral("the project's runtime %1 is not one of %2's; its default is used")
+                .arg(QString::fromStdString(j.runtime), QString::fromStdString(budget_->mcu())));
+    budget_->setCostMode(j.config.costMode);
+    budget_->setBudgets(j.config.budgets);
+    records_->setBudgets(budget_->budgets());
+    supernet_ = j.supernet;
+}
+
+void MainWindow::openProject(const std::filesystem::path& path) {
+    const auto project = Project::load(path); // throws before anything changes
+    applyJob(project.job);
+    project_ = path;
+    rememberProject(path);
+    setWindowTitle(QStringLiteral("DNAS Studio - %1")
+                       .arg(QFileInfo(QString::fromStdString(path.string())).fileName()));
+    statusBar()->showMessage(
+        QStringLiteral("Project %1").arg(QString::fromStdString(path.string())));
+}
+
+void MainWindow::saveProject(const std::filesystem::path& path) {
+    Project project;
+    const auto folder = QFileInfo(QString::fromStdString(path.string())).absolutePath();
+    project.job = job();
+    // An edited space goes next to the project, so that the folder holds everything.
+    project.job.space = space_->spaceSpec(folder);
+    project.save(path); // throws InputError naming the file
+    project_ = path;
+    rememberProject(path);
+    setWindowTitle(QStringLiteral("DNAS Studio - %1")
+                       .arg(QFileInfo(QString::fromStdString(path.string())).fileName()));
+    statusBar()->showMessage(QStringLiteral("Saved %1").arg(QString::fromStdString(path.string())));
+}
+
+void MainWindow::openProjectDialog() {
+    const auto file = QFileDialog::getOpenFileName(
+        this, QStringLiteral("Open a project"), QString(),
+        QStringLiteral("DNAS Studio projects (*.dnasproj *.json);;All files (*)"));
+    if (!file.isEmpty())
+        openProjectReporting(file.toStdString());
+}
+
+void MainWindow::saveProjectDialog(bool askForName) {
+    auto path = project_;
+    if (askForName || path.empty()) {
+        const auto file = QFileDialog::getSaveFileName(
+            this, QStringLiteral("Save the project"), QStringLiteral("project.dnasproj"),
+            QStringLiteral("DNAS Studio projects (*.dnasproj)"));
+        if (file.isEmpty())
+            return;
+        path = file.toStdString();
+    }
+    try {
+        saveProject(path);
+    } catch (const std::exception& e) {
+        reportError(QStringLiteral("Save the project"), QString::fromUtf8(e.what()));
+    }
+}
+
+void MainWindow::openProjectReporting(const std::filesystem::path& path) {
+    try {
+        openProject(path);
+    } catch (const std::exception& e) {
+        reportError(QStringLiteral("Open a project"), QString::fromUtf8(e.what()));
+    }
+}
+
+void MainWindow::reportError(const QString& title, const QString& text) {
+    log(QStringLiteral("error: ") + text);
+    statusBar()->showMessage(text);
+    if (isVisible() && !property("quietErrors").toBool())
+        QMessageBox::warning(this, title, text);
+}
+
+QStringList MainWindow::recentProjects() const {
+    return QSettings().value(kRecentKey).toStringList();
+}
+
+void MainWindow::rememberProject(const std::filesystem::path& path) {
+    const auto file = QFileInfo(QString::fromStdString(path.string())).absoluteFilePath();
+    auto recent = recentProjects();
+    recent.removeAll(file);
+    recent.prepend(file);
+    while (recent.size() > kRecentProjects)
+        recent.removeLast();
+    QSettings().setValue(kRecentKey, recent);
+    fillRecentMenu();
+}
+
+void MainWindow::fillRecentMenu() {
+    recentMenu_->clear();
+    const auto recent = recentProjects();
+    for (int i = 0; i < recent.size(); ++i) {
+        const auto& file = recent[i];
+        auto* action = recentMenu_->addAction(
+            QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(file).fileName()), this,
+            [this, file] { openProjectReporting(file.toStdString()); });
+        action->setToolTip(file);
+        action->setEnabled(QFileInfo::exists(file));
+    }
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::showPreferences() {
+    PreferencesDialog dialog(preferences_, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    setPreferences(dialog.value());
+}
+
+void MainWindow::setPreferences(const Preferences& p) {
+    const bool paletteChanged = p.palette != preferences_.palette;
+    preferences_ = p;
+    preferences_.save();
+    if (paletteChanged)
+        applyPalette(p.palette);
+}
+
+} // namespace dnas::ui
