@@ -30,6 +30,14 @@ bool hasDisplay() {
     return false;
 }
 
+std::int64_t lastRun(const std::string& path) {
+    auto store = dnas::RunStore::open(path, dnas::RunStore::Access::ReadOnly);
+    const auto runs = store->runs();
+    if (runs.empty())
+        throw dnas::InputError({{path, 0, {}, "holds no run"}});
+    return runs.back().id;
+}
+
 void usage() {
     std::cout
         << "Usage: dnas-studio [--headless] [--results DIR] [--mcu ID] [headless job options]\n"
@@ -47,7 +55,10 @@ void usage() {
            "  --no-search         only the cost reports and the dataset inspection\n"
            "Window options:\n"
            "  --start             press Start at once\n"
+           "  --project FILE      open a project (.dnasproj)\n"
            "  --open STORE        show the last run of a run store\n"
+           "  --compare STORE     draw the last run of STORE next to the shown one\n"
+           "  --view NAME         show the Pareto, Hypervolume or Supernet training view\n"
            "  --bench-ui N        stream N candidates into the window, report the longest\n"
            "                      event-loop stall, quit\n"
            "  --select-best       select the most accurate DNAS frontier candidate (with\n"
@@ -65,13 +76,16 @@ int main(int argc, char** argv) {
     std::string screenshot;
     std::string trainSubset, maxEvals, seed, delay;
     bool start = false, selectBest = false;
-    std::string open, benchUi;
+    std::string open, benchUi, view, project, compare;
     double screenshotDelay = 1;
     const std::map<std::string, std::string*> valued = {{"--results", &results},
                                                         {"--mcu", &job.mcu},
                                                         {"--screenshot", &screenshot},
                                                         {"--screenshot-delay", &delay},
                                                         {"--open", &open},
+                                                        {"--view", &view},
+                                                        {"--project", &project},
+                                                        {"--compare", &compare},
                                                         {"--bench-ui", &benchUi},
                                                         {"--dataset", &job.dataset},
                                                         {"--space", &job.space},
@@ -157,13 +171,15 @@ int main(int argc, char** argv) {
             dnas::ui::benchUi(window, std::stoi(benchUi), std::cout);
             return 0;
         }
-        if (!open.empty()) {
-            auto store = dnas::RunStore::open(open, dnas::RunStore::Access::ReadOnly);
-            const auto runs = store->runs();
-            if (runs.empty())
-                throw dnas::InputError({{open, 0, {}, "holds no run"}});
-            window.openRun(open, runs.back().id);
-        }
+        if (!project.empty())
+            window.openProject(project);
+        if (!open.empty())
+            window.openRun(open, lastRun(open));
+        if (!compare.empty())
+            window.compareWithRun(compare, lastRun(compare));
+        if (!view.empty() && !window.showView(QString::fromStdString(view)))
+            throw dnas::InputError("--view", "no view '" + view +
+                                                 "' (Pareto, Hypervolume or Supernet training)");
         if (start)
             QTimer::singleShot(0, &window, &dnas::ui::MainWindow::start);
         auto best = [&window] {
@@ -186,8 +202,12 @@ int main(int argc, char** argv) {
         }
         return QApplication::exec();
     } catch (const std::exception& e) {
-        QMessageBox::critical(nullptr, QStringLiteral("DNAS Studio"),
-                              QString::fromStdString(e.what()));
-        return 1;
+        // Bad input (a store, project or option): said on the terminal and, unless the run
+        // is scripted (--screenshot), in a message box; exit code 2 as the CLI's.
+        std::cerr << "dnas-studio: error: " << e.what() << '\n';
+        if (screenshot.empty())
+            QMessageBox::critical(nullptr, QStringLiteral("DNAS Studio"),
+                                  QString::fromStdString(e.what()));
+        return dynamic_cast<const dnas::InputError*>(&e) ? 2 : 1;
     }
 }

@@ -271,6 +271,15 @@ void MainWindow::selectRow(std::size_t row) {
     }
 }
 
+bool MainWindow::showView(const QString& title) {
+    for (int i = 0; i < tabs_->count(); ++i)
+        if (tabs_->tabText(i).startsWith(title, Qt::CaseInsensitive)) {
+            tabs_->setCurrentIndex(i);
+            return true;
+        }
+    return false;
+}
+
 void MainWindow::log(const QString& line) {
     log_->appendPlainText(line);
 }

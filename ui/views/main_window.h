@@ -97,6 +97,9 @@ public Q_SLOTS:
     void togglePause();
     void stop();
     void selectRow(std::size_t row);
+    // Brings the centre view whose tab title starts with `title` to the front ("Supernet
+    // training", "Hypervolume race", "Pareto frontier"); false when there is none.
+    bool showView(const QString& title);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
