@@ -10,16 +10,17 @@
 #include "cli/data_command.h"
 #include "cli/mcus_command.h"
 #include "cli/progress_printer.h"
-#include "cli/search_command.h"
 #include "cli/search_progress.h"
 #include "cli/text_table.h"
 #include "common/error.h"
 #include "common/format.h"
+#include "cost/budgets.h"
 #include "cost/mcu_catalog.h"
 #include "data/dataset_inspection.h"
 #include "data/dataset_loader.h"
 #include "data/image_cache.h"
 #include "engine/search_session.h"
+#include "report/run_summary.h"
 #include "views/frontier_picture.h"
 
 namespace dnas::app {
@@ -49,7 +50,7 @@ std::string runSearch(const HeadlessOptions& o, const std::shared_ptr<Dataset>& 
     c.seed = o.seed;
     c.eval.valSubset = std::min<std::size_t>(2000, dataset->count(Split::Validation));
     const auto mcu = catalog.find(o.mcu);
-    c.budgets = cli::resolveBudgets(o.sramBudget, o.flashBudget, std::nullopt, mcu);
+    c.budgets = resolveBudgets(o.sramBudget, o.flashBudget, std::nullopt, mcu);
     c.inputs = {{"dataset", o.dataset}, {"space", o.space}, {"mcu", o.mcu}};
     ImageCache cache(dataset, {});
     auto store = RunStore::open(o.resultsDir / "runs.db");
@@ -66,14 +67,14 @@ std::string runSearch(const HeadlessOptions& o, const std::shared_ptr<Dataset>& 
     const auto outcome = runSearchSession(c, setup, progress);
     printer.finish();
     const auto runId = outcome.runId.value(); // nothing stops the headless job early
-    const auto show = cli::runShowJson(*store, runId);
+    const auto show = runShowJson(*store, runId);
     std::ostringstream text;
     const auto native = nativeDataConfig(*dataset, space);
     text << "DNAS vs HW-NAS at the data's native configuration (" << native.resolution << " px "
          << toString(native.colour) << ") on " << dataset->name << ", space " << space.name << ", "
          << o.mcu << ", budgets SRAM " << o.sramBudget << " / flash " << o.flashBudget << ", seed "
          << o.seed << ", supernet " << outcome.supernet.string() << "\n";
-    cli::printRunShow(show, text);
+    printRunShow(show, text);
     writeFile(o.resultsDir / "search.json", show.dump(2) + "\n");
     writeFile(o.resultsDir / "search.txt", text.str());
     ui::writeFrontierPicture(o.resultsDir / "runs.db", runId, o.resultsDir / "frontier.png");

@@ -14,6 +14,7 @@
 #include "cli/text_table.h"
 #include "common/error.h"
 #include "common/format.h"
+#include "cost/budgets.h"
 #include "cost/cost_model.h"
 #include "cost/mcu_catalog.h"
 #include "data/dataset.h"
@@ -71,11 +72,8 @@ Budgets budgetsAt(double level, const SearchSpace& space, int classes, const Mcu
     CostModel model;
     Candidate low = space.smallest();
     low.data = space.largest().data;
-    const auto unbounded = Budgets{Bytes{1} << 40, Bytes{1} << 40, {}};
-    const auto lo =
-        model.estimate(buildNetwork(space.decode(low, classes)), mcu, runtime, mode, unbounded);
-    const auto hi = model.estimate(buildNetwork(space.decode(space.largest(), classes)), mcu,
-                                   runtime, mode, unbounded);
+    const auto lo = costWithoutBudgets(model, space, low, classes, mcu, runtime, mode);
+    const auto hi = costWithoutBudgets(model, space, space.largest(), classes, mcu, runtime, mode);
     auto between = [&](Bytes a, Bytes b) {
         return a + static_cast<Bytes>(level * static_cast<double>(b - a));
     };

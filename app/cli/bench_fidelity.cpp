@@ -14,6 +14,7 @@
 #include "common/format.h"
 #include "common/json_document.h"
 #include "common/json_reader.h"
+#include "cost/budgets.h"
 #include "cost/cost_model.h"
 #include "cost/mcu_catalog.h"
 #include "data/dataset_loader.h"
@@ -258,11 +259,9 @@ Command addBenchFidelityCommand(CLI::App& bench) {
             const auto mcu = catalog.find(o->mcu);
             const auto* runtime = mcu.runtime(mcu.defaultRuntime);
             CostModel model;
-            const Budgets unbounded{Bytes{1} << 40, Bytes{1} << 40, {}};
             auto cost = [&](const Candidate& c) {
-                const auto report =
-                    model.estimate(buildNetwork(space.decode(c, loaded.meta.classes)), mcu,
-                                   *runtime, CostMode::Tflm, unbounded);
+                const auto report = costWithoutBudgets(model, space, c, loaded.meta.classes, mcu,
+                                                       *runtime, CostMode::Tflm);
                 return objectiveCost(report, o->bandCost);
             };
             const auto bands = sampleCostBands(space, cost, o->bands);

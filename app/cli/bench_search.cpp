@@ -15,14 +15,10 @@
 #include "cli/text_table.h"
 #include "common/error.h"
 #include "common/format.h"
-#include "common/json_document.h"
 #include "cost/cost_model.h"
 #include "cost/mcu_catalog.h"
-#include "data/dataset_loader.h"
 #include "data/image_cache.h"
 #include "engine/search_engine.h"
-#include "engine/supernet_provider.h"
-#include "supernet/checkpoint.h"
 
 namespace dnas::cli {
 namespace {

@@ -9,6 +9,7 @@
 #include "common/format.h"
 #include "common/json_document.h"
 #include "common/strings.h"
+#include "cost/budgets.h"
 #include "cost/cost_model.h"
 #include "cost/mcu_catalog.h"
 #include "cost/network.h"
@@ -79,36 +80,6 @@ ArchitectureSpec resolveArchitecture(const CostRequest& q) {
 }
 
 } // namespace
-
-Budgets resolveBudgets(const std::string& sram, const std::string& flash,
-                       std::optional<double> latencyMs, const McuProfile& mcu) {
-    Budgets budgets = CostModel::budgetsOf(mcu);
-    std::vector<InputProblem> problems;
-    auto size = [&](const std::string& text, const char* option, Bytes& target) {
-        if (text.empty())
-            return;
-        if (auto v = parseByteSize(text))
-            target = *v;
-        else
-            problems.push_back(
-                {{},
-                 0,
-                 option,
-                 "expected a positive size such as 320K or 1M, found '" + text + "'"});
-    };
-    size(sram, "--sram-budget", budgets.sramBytes);
-    size(flash, "--flash-budget", budgets.flashBytes);
-    if (latencyMs) {
-        if (*latencyMs > 0)
-            budgets.latencyMs = *latencyMs;
-        else
-            problems.push_back(
-                {{}, 0, "--latency-budget", "must be a positive number of milliseconds"});
-    }
-    if (!problems.empty())
-        throw InputError(std::move(problems));
-    return budgets;
-}
 
 CostResult computeCost(const CostRequest& q, std::ostream& warnings) {
     CostResult result;

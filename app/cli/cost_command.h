@@ -31,11 +31,6 @@ struct CostRequest {
     std::optional<double> latencyBudgetMs;
 };
 
-// Budgets from the command line's --sram-budget / --flash-budget texts (empty: the MCU's own)
-// and --latency-budget; throws InputError naming each malformed option.
-Budgets resolveBudgets(const std::string& sram, const std::string& flash,
-                       std::optional<double> latencyMs, const McuProfile& mcu);
-
 struct CostResult {
     ArchitectureSpec spec;
     McuProfile mcu;
