@@ -93,7 +93,7 @@ void TestSpacePanel::hwNasDataConfiguration() {
     SpacePanel panel;
     QVERIFY(panel.load(QStringLiteral("demo")));
     QVERIFY(!panel.fixedData().has_value()); // default: the dataset's native configuration
-    panel.setFixedData(QStringLiteral("20 px grayscale"));
+    panel.setFixedData(DataConfig{20, ColourMode::Grayscale});
     QCOMPARE(panel.fixedData().value(), (DataConfig{20, ColourMode::Grayscale}));
     // A configuration the edited space no longer has falls back to native.
     panel.findChild<QLineEdit*>(QStringLiteral("resolutions"))->setText(QStringLiteral("16 24"));

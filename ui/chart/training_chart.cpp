@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <QLineSeries>
 #include <QValueAxis>
@@ -44,7 +45,7 @@ TrainingChart::TrainingChart(QWidget* parent)
     largest_ = addLine(chart, QStringLiteral("largest subnet"), QPen(modeColour("dnas"), 2), x_,
                        accuracyAxis_);
     smallest_ = addLine(chart, QStringLiteral("smallest subnet"),
-                        QPen(modeColour("dnas"), 2, Qt::DashLine), x_, accuracyAxis_);
+                        QPen(QColor(40, 150, 90), 2, Qt::DashLine), x_, accuracyAxis_);
     largest_->setPointsVisible(true);
     smallest_->setPointsVisible(true);
     applyPalette();
@@ -59,6 +60,7 @@ void TrainingChart::addStep(long long step, long long totalSteps, double loss,
     if (std::isfinite(loss)) {
         lossPoints_.append({x, loss});
         lossMax_ = std::max(lossMax_, loss);
+        lossMin_ = std::min(lossMin_, loss);
         if (lossPoints_.size() > kMaxLossPoints) { // keep every other point: the curve's shape
             QList<QPointF> thinned;
             thinned.reserve(lossPoints_.size() / 2 + 1);
@@ -87,7 +89,14 @@ void TrainingChart::flush() {
     largest_->replace(largestPoints_);
     smallest_->replace(smallestPoints_);
     x_->setRange(0, static_cast<double>(std::max<long long>(1, totalSteps_)));
-    lossAxis_->setRange(0, lossMax_ > 0 ? lossMax_ * 1.05 : 1);
+    // The loss's own span (not from 0): its fall is what the curve is there to show.
+    if (lossMax_ > 0) {
+        const double pad = std::max(1e-3, (lossMax_ - lossMin_) * 0.1);
+        lossAxis_->setRange(std::max(0.0, lossMin_ - pad), lossMax_ + pad);
+        lossAxis_->applyNiceNumbers();
+    } else {
+        lossAxis_->setRange(0, 1);
+    }
     chart()->setTitle(QStringLiteral("Supernet training: step %1 of %2")
                           .arg(lossPoints_.isEmpty() ? 0 : qRound64(lossPoints_.last().x()))
                           .arg(totalSteps_));
@@ -98,6 +107,7 @@ void TrainingChart::clear() {
     largestPoints_.clear();
     smallestPoints_.clear();
     lossMax_ = 0;
+    lossMin_ = std::numeric_limits<double>::max();
     totalSteps_ = 1;
     dirty_ = true;
     flush();

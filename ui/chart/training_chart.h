@@ -45,6 +45,7 @@ private:
     QValueAxis* accuracyAxis_ = nullptr;
     QList<QPointF> lossPoints_, largestPoints_, smallestPoints_;
     double lossMax_ = 0;
+    double lossMin_ = 0;
     long long totalSteps_ = 1;
     bool dirty_ = false;
     QTimer timer_;
