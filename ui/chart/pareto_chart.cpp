@@ -69,7 +69,7 @@ ParetoChart::ParetoChart(const RunRecords& records, QWidget* parent)
     for (auto* marker : chart->legend()->markers())
         toggleOnClick(marker);
     rebuildAxes();
-    connect(&records_, &RunRecords::appended, this, &ParetoChart::rebuild);
+    connect(&records_, &RunRecords::appended, this, &ParetoChart::appendRows);
     connect(&records_, &RunRecords::budgetsChanged, this, &ParetoChart::rebuild);
     connect(&records_, &RunRecords::reset, this, [this] {
         selected_.reset();
@@ -169,22 +169,41 @@ QScatterSeries* ParetoChart::memberSeries(const std::string& mode, int resolutio
     return series;
 }
 
+DotLayer::Kind ParetoChart::dotKind(const RunRecords& records, std::size_t row) {
+    const auto& r = records.at(row);
+    return !r.evaluated             ? DotLayer::Kind::Screened
+           : !records.feasible(row) ? DotLayer::Kind::Over
+           : r.mode == "hwnas"      ? DotLayer::Kind::Hwnas
+                                    : DotLayer::Kind::Dnas;
+}
+
 void ParetoChart::rebuild() {
-    const auto n = records_.size();
     dots_.clear();
-    dots_.reserve(n);
-    std::map<std::string, int> counts;
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto& r = records_.at(i);
-        const DotKind kind = !r.evaluated            ? DotKind::Screened
-                             : !records_.feasible(i) ? DotKind::Over
-                             : r.mode == "hwnas"     ? DotKind::Hwnas
-                                                     : DotKind::Dnas;
-        if (kind == DotKind::Dnas || kind == DotKind::Hwnas)
-            ++counts[r.mode];
-        dots_.push_back({plotX(r), r.evaluated ? r.accuracy : 0.0, kind, i});
+    plotted_.clear();
+    addDots(0, records_.size());
+    refresh();
+}
+
+void ParetoChart::appendRows(std::size_t first, std::size_t last) {
+    if (first != dots_.dots().size()) { // not the rows after those held: all again
+        rebuild();
+        return;
     }
-    plotted_ = counts;
+    addDots(first, std::min(last + 1, records_.size()));
+    refresh();
+}
+
+void ParetoChart::addDots(std::size_t first, std::size_t end) {
+    for (std::size_t i = first; i < end; ++i) {
+        const auto& r = records_.at(i);
+        const auto kind = dotKind(records_, i);
+        if (kind == DotLayer::Kind::Dnas || kind == DotLayer::Kind::Hwnas)
+            ++plotted_[r.mode];
+        dots_.append({plotX(r), r.evaluated ? r.accuracy : 0.0, kind, i});
+    }
+}
+
+void ParetoChart::refresh() {
     for (auto& [mode, m] : modes_) {
         frontRows_[mode] = records_.frontier2d(mode, axis_);
         QList<QPointF> steps;
@@ -255,8 +274,15 @@ void ParetoChart::updateRanges() {
         } else {
             const double pad = (xMax - std::min(xMin, xMax)) * 0.05 + 1e-9;
             auto* axis = static_cast<QValueAxis*>(xAxis_);
-            axis->setRange(std::max(0.0, xMin - pad), xMax + pad);
-            axis->applyNiceNumbers();
+            // Nice numbers worked out on a detached axis: the chart's axis changes (and lays the
+            // chart out again) only when they do, not twice on every refresh.
+            QValueAxis nice;
+            nice.setTickCount(axis->tickCount());
+            nice.setRange(std::max(0.0, xMin - pad), xMax + pad);
+            nice.applyNiceNumbers();
+            if (nice.min() != axis->min() || nice.max() != axis->max()) // exact: unchanged
+                axis->setRange(nice.min(), nice.max());
+            axis->setTickCount(nice.tickCount());
         }
         yAxis_->setRange(yMin, yMax);
     }

@@ -8,6 +8,7 @@
 #include "chart/chart_view.h"
 #include <QPointer>
 
+#include "chart/dot_layer.h"
 #include "models/run_records.h"
 
 QT_BEGIN_NAMESPACE
@@ -60,6 +61,11 @@ public:
     QPoint valuePosition(QPointF costAndAccuracy) const;
     int plottedCandidates(const std::string& mode) const;
     std::vector<std::size_t> frontierRows(const std::string& mode) const;
+    // Faded points held, those already in the on-screen image and how often that image was
+    // started from scratch (see DotLayer).
+    std::size_t points() const { return dots_.dots().size(); }
+    std::size_t cachedPoints() const { return dots_.cachedDots(); }
+    std::size_t pointImageStarts() const { return dots_.imageStarts(); }
 
     // Another run's frontiers, drawn dashed with `name` in the legend (nullptr: none). Its
     // budgets are the caller's to keep in step (MainWindow gives it the shown run's).
@@ -78,9 +84,9 @@ protected:
     void mouseReleaseEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void applyPalette() override; // and the selection ring's colour
-    // The many faded points are painted here, under the chart's items, not as series: Qt
-    // Charts 6.4 re-styles every point item of a series on each replace() (10,000 points cost
-    // over 100 ms per redraw), and OpenGL series paint nothing into grab() or SVG.
+    // The many faded points are painted here (DotLayer), under the chart's items, not as
+    // series: Qt Charts 6.4 re-styles every point item of a series on each replace() (10,000
+    // points cost over 100 ms per redraw), and OpenGL series paint nothing into grab() or SVG.
     void drawBackground(QPainter* painter, const QRectF& rect) override;
 
 private:
@@ -90,25 +96,19 @@ private:
         std::map<std::pair<int, bool>, QScatterSeries*> members; // (resolution, rgb)
     };
 
-    // A point painted in drawBackground: a feasible candidate of a mode, one over the budgets,
-    // or a screened-out one (drawn along the bottom edge).
-    enum class DotKind : unsigned char { Dnas, Hwnas, Over, Screened };
-    struct Dot {
-        double x = 0;
-        double accuracy = 0;
-        DotKind kind = DotKind::Dnas;
-        std::size_t row = 0;
-    };
-    bool dotVisible(DotKind kind) const;
+    DotLayer::Shown dotsShown() const;
     // Value to scene / widget (viewport) position, from the axes' ranges and the plot area.
-    QPointF toScene(double x, double y) const;
-    QPointF toView(double x, double y) const;
-    // Where screened-out candidates (no accuracy) sit: along the bottom edge.
-    double screenedY() const;
+    PlotMapping mapping() const;
+    QPointF toView(const PlotMapping& mapping, double x, double y) const;
+    static DotLayer::Kind dotKind(const RunRecords& records, std::size_t row);
 
+    // Everything again (budgets, axis, zoom reset); or the rows first..last appended.
     void rebuild();
     void rebuildReference();
     void toggleOnClick(QLegendMarker* marker); // a legend entry hides / shows its series
+    void appendRows(std::size_t first, std::size_t last);
+    void addDots(std::size_t first, std::size_t end); // rows [first, end)
+    void refresh(); // frontier series, ranges, selection: after the points changed
     void rebuildAxes();
     void updateRanges();
     void drawBudget();
@@ -123,8 +123,8 @@ private:
     bool zoomed_ = false;
     std::map<std::string, ModeSeries> modes_;
     std::map<std::string, std::vector<std::size_t>> frontRows_;
-    std::vector<Dot> dots_;
-    std::map<std::string, int> plotted_;
+    DotLayer dots_;
+    std::map<std::string, int> plotted_; // feasible points by mode
     QScatterSeries* over_ = nullptr;
     QScatterSeries* screened_ = nullptr;
     QScatterSeries* selection_ = nullptr;

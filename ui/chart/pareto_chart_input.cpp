@@ -25,100 +25,50 @@ constexpr int kDragPixels = 6; // ... or to the budget line to drag it
 
 } // namespace
 
-QPointF ParetoChart::toScene(double x, double y) const {
-    const QRectF plot = chart()->plotArea();
-    double fx = 0;
+PlotMapping ParetoChart::mapping() const {
+    PlotMapping m;
+    m.plot = chart()->mapRectToScene(chart()->plotArea());
+    m.log = log_;
     if (log_) {
         const auto* axis = static_cast<const QLogValueAxis*>(xAxis_);
-        const double low = std::log10(axis->min()), high = std::log10(axis->max());
-        fx = (std::log10(std::max(x, 1e-12)) - low) / (high - low);
+        m.xMin = axis->min();
+        m.xMax = axis->max();
     } else {
         const auto* axis = static_cast<const QValueAxis*>(xAxis_);
-        fx = (x - axis->min()) / (axis->max() - axis->min());
+        m.xMin = axis->min();
+        m.xMax = axis->max();
     }
-    const double fy = (y - yAxis_->min()) / (yAxis_->max() - yAxis_->min());
-    const QPointF inChart(plot.left() + fx * plot.width(), plot.bottom() - fy * plot.height());
-    return chart()->mapToScene(inChart);
+    m.yMin = yAxis_->min();
+    m.yMax = yAxis_->max();
+    return m;
 }
 
-QPointF ParetoChart::toView(double x, double y) const {
-    return mapFromScene(toScene(x, y));
-}
-
-double ParetoChart::screenedY() const {
-    return yAxis_->min() + (yAxis_->max() - yAxis_->min()) * 0.015;
+QPointF ParetoChart::toView(const PlotMapping& mapping, double x, double y) const {
+    return mapFromScene(mapping.toScene(x, y));
 }
 
 QPoint ParetoChart::valuePosition(QPointF value) const {
-    return toView(value.x(), value.y()).toPoint();
+    return toView(mapping(), value.x(), value.y()).toPoint();
 }
 
 QPoint ParetoChart::pointPosition(std::size_t row) const {
     const auto& r = records_.at(row);
-    const double bottom = screenedY();
-    return toView(plotX(r), r.evaluated ? r.accuracy : bottom).toPoint();
+    const auto m = mapping();
+    return toView(m, plotX(r), r.evaluated ? r.accuracy : m.screenedY()).toPoint();
 }
 
-bool ParetoChart::dotVisible(DotKind kind) const {
-    switch (kind) {
-    case DotKind::Dnas:
-        return modes_.at("dnas").all->isVisible();
-    case DotKind::Hwnas:
-        return modes_.at("hwnas").all->isVisible();
-    case DotKind::Over:
-        return over_->isVisible();
-    case DotKind::Screened:
-        return screened_->isVisible();
-    }
-    return true;
+DotLayer::Shown ParetoChart::dotsShown() const {
+    DotLayer::Shown shown{};
+    shown[static_cast<std::size_t>(DotLayer::Kind::Dnas)] = modes_.at("dnas").all->isVisible();
+    shown[static_cast<std::size_t>(DotLayer::Kind::Hwnas)] = modes_.at("hwnas").all->isVisible();
+    shown[static_cast<std::size_t>(DotLayer::Kind::Over)] = over_->isVisible();
+    shown[static_cast<std::size_t>(DotLayer::Kind::Screened)] = screened_->isVisible();
+    return shown;
 }
 
 void ParetoChart::drawBackground(QPainter* painter, const QRectF& rect) {
     painter->fillRect(rect, palette().base());
-    const QRectF plot = chart()->mapRectToScene(chart()->plotArea());
-    painter->save();
-    painter->setClipRect(plot.intersected(rect));
-    painter->setRenderHint(QPainter::Antialiasing);
-    const double bottom = screenedY();
-    const QColor dnas = [] {
-        QColor c = modeColour("dnas");
-        c.setAlpha(70);
-        return c;
-    }();
-    const QColor hwnas = [] {
-        QColor c = modeColour("hwnas");
-        c.setAlpha(70);
-        return c;
-    }();
-    const QPen ring(QColor(150, 150, 150), 1.2);
-    const QColor grey(170, 170, 170);
-    const QRectF exposed = rect.adjusted(-6, -6, 6, 6);
-    for (const auto& d : dots_) {
-        if (!dotVisible(d.kind))
-            continue;
-        const QPointF at = toScene(d.x, d.kind == DotKind::Screened ? bottom : d.accuracy);
-        if (!exposed.contains(at))
-            continue;
-        switch (d.kind) {
-        case DotKind::Dnas:
-        case DotKind::Hwnas:
-            painter->setPen(Qt::NoPen);
-            painter->setBrush(d.kind == DotKind::Dnas ? dnas : hwnas);
-            painter->drawEllipse(at, 3.5, 3.5);
-            break;
-        case DotKind::Over:
-            painter->setPen(ring);
-            painter->setBrush(Qt::NoBrush);
-            painter->drawEllipse(at, 3.5, 3.5);
-            break;
-        case DotKind::Screened:
-            painter->setPen(Qt::NoPen);
-            painter->setBrush(grey);
-            painter->drawRect(QRectF(at.x() - 2.5, at.y() - 2.5, 5, 5));
-            break;
-        }
-    }
-    painter->restore();
+    dots_.paint(painter, rect, mapping(), dotsShown());
 }
 
 std::optional<int> ParetoChart::budgetLineX() const {
@@ -149,11 +99,12 @@ std::vector<std::size_t> ParetoChart::frontierRows(const std::string& mode) cons
 std::optional<std::size_t> ParetoChart::nearestRow(const QPoint& pos) const {
     std::optional<std::size_t> best;
     double bestDistance = kPickPixels * kPickPixels + 1;
-    const double bottom = screenedY();
-    for (const auto& d : dots_) {
-        if (!dotVisible(d.kind))
+    const auto m = mapping();
+    const auto shown = dotsShown();
+    for (const auto& d : dots_.dots()) {
+        if (!shown[static_cast<std::size_t>(d.kind)])
             continue;
-        const QPointF delta = toView(d.x, d.kind == DotKind::Screened ? bottom : d.accuracy) - pos;
+        const QPointF delta = mapFromScene(DotLayer::position(d, m)) - pos;
         const double distance = delta.x() * delta.x() + delta.y() * delta.y();
         if (distance < bestDistance) {
             bestDistance = distance;

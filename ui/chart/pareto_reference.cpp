@@ -76,9 +76,10 @@ std::vector<std::size_t> ParetoChart::referenceFrontRows(const std::string& mode
 }
 
 void ParetoChart::toggleOnClick(QLegendMarker* marker) {
-    connect(marker, &QLegendMarker::clicked, this, [marker] {
+    connect(marker, &QLegendMarker::clicked, this, [this, marker] {
         auto* series = marker->series();
         series->setVisible(!series->isVisible());
+        viewport()->update(); // the painted points, when the series is one of their kinds
         marker->setVisible(true);
         QFont font = marker->font();
         font.setStrikeOut(!series->isVisible());

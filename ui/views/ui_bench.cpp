@@ -18,6 +18,7 @@
 #include "models/run_records.h"
 #include "space/search_space.h"
 #include "views/main_window.h"
+#include "views/run_panel.h"
 
 namespace dnas::ui {
 namespace {
@@ -60,6 +61,16 @@ double benchUi(MainWindow& window, int candidates, std::ostream& out) {
     const auto records = makeCandidates(candidates);
     window.records()->clear();
     window.records()->setBudgets({120 * 1024, 600 * 1024, {}});
+    // Only the streaming is measured: the window's first show (polish, layout, first paint,
+    // over 100 ms on a loaded core) and the dataset inspection it starts on a thread (which
+    // shares the core when the bench is pinned to one) are over first, or 60 s have passed.
+    QElapsedTimer ready;
+    ready.start();
+    do
+        QApplication::processEvents(QEventLoop::AllEvents, 50);
+    while (ready.elapsed() < 60000 &&
+           (ready.elapsed() < 500 ||
+            window.runPanel()->datasetInfo().startsWith(QLatin1String("inspecting"))));
     QElapsedTimer clock;
     QElapsedTimer sinceTick;
     double longest = 0;
