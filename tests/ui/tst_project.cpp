@@ -59,15 +59,24 @@ private Q_SLOTS:
     void unwritableFileIsAnInputError();
 
 private:
+    // The sample project saved as `name`/p.dnasproj, its dataset folder created.
+    Project savedSample(const QString& name);
+
     QTemporaryDir dir_;
 };
 
-void TestProject::roundTrip() {
-    const fs::path folder = dir_.filePath(QStringLiteral("round")).toStdString();
+Project TestProject::savedSample(const QString& name) {
+    const fs::path folder = dir_.filePath(name).toStdString();
     fs::create_directories(folder / "data" / "images");
     Project p;
     p.job = sampleJob(folder);
     p.save(folder / "p.dnasproj");
+    return p;
+}
+
+void TestProject::roundTrip() {
+    const auto p = savedSample(QStringLiteral("round"));
+    const fs::path folder = dir_.filePath(QStringLiteral("round")).toStdString();
     const auto j = nlohmann::json::parse(std::ifstream(folder / "p.dnasproj"));
     QCOMPARE(j["schema_version"].get<int>(), Project::kSchemaVersion);
     // Inside the project's folder: relative; outside: as given.
@@ -88,11 +97,8 @@ void TestProject::roundTrip() {
 }
 
 void TestProject::movedFolderKeepsItsFiles() {
+    savedSample(QStringLiteral("before"));
     const fs::path folder = dir_.filePath(QStringLiteral("before")).toStdString();
-    fs::create_directories(folder / "data" / "images");
-    Project p;
-    p.job = sampleJob(folder);
-    p.save(folder / "p.dnasproj");
     const fs::path moved = dir_.filePath(QStringLiteral("after")).toStdString();
     fs::rename(folder, moved);
     const auto back = Project::load(moved / "p.dnasproj").job;

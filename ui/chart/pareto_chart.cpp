@@ -224,7 +224,10 @@ void ParetoChart::refresh() {
         for (const auto& [key, points] : members)
             memberSeries(mode, key.first, key.second)->replace(points);
     }
-    chart()->setTitle(shapeKey(resolutions_));
+    // A compared run is named here, not in its legend entries: nine full names do not fit.
+    chart()->setTitle(reference_ ? shapeKey(resolutions_) + QStringLiteral("<br>dashed (B): ") +
+                                       referenceName_.toHtmlEscaped()
+                                 : shapeKey(resolutions_));
     updateRanges();
     setSelected(selected_);
     viewport()->update(); // the painted points

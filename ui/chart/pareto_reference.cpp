@@ -25,7 +25,10 @@ void ParetoChart::setReference(const RunRecords* reference, const QString& name)
         });
     }
     rebuildReference();
-    updateRanges();
+    // Nine entries do not fit in one row under the plot (Qt cuts every label short): while a
+    // run is compared the legend is a column beside it.
+    chart()->legend()->setAlignment(reference_ ? Qt::AlignRight : Qt::AlignBottom);
+    rebuild(); // the ranges and the title naming the compared run
 }
 
 void ParetoChart::rebuildReference() {
@@ -63,7 +66,7 @@ void ParetoChart::rebuildReference() {
         }
         s.front->replace(steps);
         s.members->replace(members);
-        s.front->setName(referenceName_ + QLatin1Char(' ') + modeTitle(mode));
+        s.front->setName(QStringLiteral("B ") + modeTitle(mode));
         const bool shown = reference_ && !s.rows.empty();
         for (auto* marker : chart()->legend()->markers(s.front))
             marker->setVisible(shown);
