@@ -35,10 +35,16 @@ public:
         point.loss = p.loss;
         const long long every = std::max<long long>(1, p.totalSteps / std::max(1, probes_));
         if (probes_ > 0 && (p.step % every == 0 || p.step == p.totalSteps)) {
-            auto& evaluator = probeEvaluator();
-            const auto& space = supernet_->space();
-            point.largestAccuracy = evaluator.evaluate(space.largest()).metrics.accuracy;
-            point.smallestAccuracy = evaluator.evaluate(space.smallest()).metrics.accuracy;
+            try {
+                auto& evaluator = probeEvaluator();
+                const auto& space = supernet_->space();
+                point.largestAccuracy = evaluator.evaluate(space.largest()).metrics.accuracy;
+                point.smallestAccuracy = evaluator.evaluate(space.smallest()).metrics.accuracy;
+            } catch (const std::exception& e) {
+                // The curve is for people; the training it watches goes on without it.
+                observer_.log(std::string("training curve: accuracy probes stopped: ") + e.what());
+                probes_ = 0;
+            }
         }
         observer_.trainingStep(point);
     }

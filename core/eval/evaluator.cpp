@@ -105,7 +105,10 @@ Metrics Evaluator::validate(StaticNetImpl& net, const DataConfig& config) {
             ++total[label];
             ++predicted[guess];
             correct[label] += guess == label;
-            const auto* flags = dataset_->flags.data() + set->samples[i] * flagCount;
+            const std::size_t first = set->samples[i] * flagCount;
+            if (first + flagCount > dataset_->flags.size())
+                continue; // a sample the flags do not cover (none: the readers pad every row)
+            const auto* flags = dataset_->flags.data() + first;
             for (std::size_t f = 0; f < flagCount; ++f)
                 if (flags[f] == 1) {
                     ++flagTotal[f];

@@ -130,6 +130,13 @@ void TestProject::malformedFilesAreRefused_data() {
     QTest::newRow("bad budget")
         << QByteArray(good + search + "}").replace("\"sram_bytes\": 204800", "\"sram_bytes\": -3")
         << "search.budgets.sram_bytes";
+    QTest::newRow("typo in search")
+        << QByteArray(good + search + "}").replace("\"fixed_data\"", "\"fixed_dta\"")
+        << "search.fixed_dta";
+    QTest::newRow("no evaluation limit")
+        << QByteArray(good + search + "}")
+               .replace("\"max_evaluations\": 60", "\"max_evaluations\": 0")
+        << "search.max_evaluations: must be between 1 and 1000000";
     QTest::newRow("unknown mode")
         << QByteArray(good + search + "}").replace("\"mode\": \"compare\"", "\"mode\": \"fast\"")
         << "search.mode";

@@ -8,6 +8,7 @@
 #include "chart/hypervolume_chart.h"
 #include "chart/pareto_chart.h"
 #include "common/error.h"
+#include "models/project.h"
 #include "support/image_fixtures.h"
 #include "support/temp_files.h"
 #include "views/budget_panel.h"
@@ -25,6 +26,7 @@ private Q_SLOTS:
     void initTestCase();
     void savedProjectReopensAsItWas();
     void brokenProjectChangesNothing();
+    void settingsThePanelsDoNotShowAreKept();
     void preferencesReachTheJobAndThePalette();
 
 private:
@@ -91,6 +93,47 @@ void TestWindowProject::brokenProjectChangesNothing() {
     QCOMPARE(after.dataset, before.dataset);
     QCOMPARE(after.config.toJson().dump(), before.config.toJson().dump());
     QVERIFY(w.projectPath().empty());
+}
+
+void TestWindowProject::settingsThePanelsDoNotShowAreKept() {
+    // Validation "all", a store named relative to the folder the window was started in, and
+    // objectives / a time limit the panels have no field for: all survive save and open.
+    MainWindow a(McuCatalog::builtIn());
+    a.setProperty("quietErrors", true);
+    QVERIFY(a.spacePanel()->load(dir_.filePath(QStringLiteral("tiny_space.json"))));
+    const auto cwd = fs::current_path();
+    fs::current_path(dir_.path().toStdString());
+    a.runPanel()->setStore(QStringLiteral("relative-runs.db"));
+    auto withHidden = a.job();
+    withHidden.config.objectives = {"latency_ms", "flash_bytes"};
+    withHidden.config.timeLimitSeconds = 600;
+    withHidden.config.eval.valSubset = 0; // all
+    a.applyJob(withHidden);
+    const fs::path folder = dir_.filePath(QStringLiteral("elsewhere")).toStdString();
+    fs::create_directories(folder);
+    a.saveProject(folder / "hidden.dnasproj");
+    fs::current_path(cwd);
+    MainWindow b(McuCatalog::builtIn());
+    b.openProject(folder / "hidden.dnasproj");
+    const auto back = b.job();
+    QCOMPARE(back.store, fs::path(dir_.filePath(QStringLiteral("relative-runs.db")).toStdString()));
+    QCOMPARE(back.config.objectives, withHidden.config.objectives);
+    QCOMPARE(back.config.timeLimitSeconds, 600.0);
+    QCOMPARE(back.config.eval.valSubset, std::size_t{0});
+    // A project for an MCU this machine has no profile of is refused before anything changes.
+    auto other = back;
+    other.mcu = "no-such-board";
+    Project p;
+    p.job = other;
+    p.save(folder / "board.dnasproj");
+    try {
+        b.openProject(folder / "board.dnasproj");
+        QFAIL("opened");
+    } catch (const InputError& e) {
+        QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("no-such-board")), e.what());
+    }
+    QCOMPARE(b.job().mcu, back.mcu);
+    QCOMPARE(b.projectPath(), folder / "hidden.dnasproj");
 }
 
 void TestWindowProject::preferencesReachTheJobAndThePalette() {

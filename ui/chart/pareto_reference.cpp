@@ -71,6 +71,7 @@ void ParetoChart::rebuildReference() {
         for (auto* marker : chart()->legend()->markers(s.front))
             marker->setVisible(shown);
     }
+    updateRanges(); // its members stay in view whichever signal came first
 }
 
 std::vector<std::size_t> ParetoChart::referenceFrontRows(const std::string& mode) const {

@@ -35,6 +35,16 @@ std::string portable(const std::string& value, const std::filesystem::path& fold
     return relative.string();
 }
 
+// A path as an absolute one, so that the project does not depend on the folder the window
+// was started in; a dataset or space that names nothing here stays a built-in name.
+std::string absolute(const std::string& value, bool orBuiltInName) {
+    const std::filesystem::path p(value);
+    std::error_code ec;
+    if (value.empty() || p.is_absolute() || (orBuiltInName && !std::filesystem::exists(p, ec)))
+        return value;
+    return std::filesystem::absolute(p).lexically_normal().string();
+}
+
 } // namespace
 
 void Project::save(const std::filesystem::path& path) const {
@@ -43,14 +53,14 @@ void Project::save(const std::filesystem::path& path) const {
     const auto folder = std::filesystem::absolute(path).parent_path();
     nlohmann::json j = {{"schema_version", kSchemaVersion},
                         {"kind", kKind},
-                        {"dataset", portable(job.dataset, folder)},
-                        {"space", portable(job.space, folder)},
+                        {"dataset", portable(absolute(job.dataset, true), folder)},
+                        {"space", portable(absolute(job.space, true), folder)},
                         {"mcu", job.mcu},
                         {"runtime", job.runtime},
-                        {"store", portable(job.store.string(), folder)},
+                        {"store", portable(absolute(job.store.string(), false), folder)},
                         {"search", search}};
     if (!job.supernet.empty())
-        j["supernet"] = portable(job.supernet.string(), folder);
+        j["supernet"] = portable(absolute(job.supernet.string(), false), folder);
     writeFileAtomically(path, j.dump(2) + "\n", "project");
 }
 
@@ -88,6 +98,11 @@ Project Project::load(const std::filesystem::path& path) {
     if (const auto v = reader.string(root, "", "supernet", Presence::Optional))
         job.supernet = resolved(*v, folder, false);
     const auto* search = reader.object(root, "", "search", Presence::Required);
+    if (search) // a typo such as "fixed_dta" would otherwise be a default nobody asked for
+        reader.onlyKeys(*search, "search",
+                        {"mode", "strategy", "population", "cost_mode", "budgets", "objectives",
+                         "max_evaluations", "generations", "time_limit_seconds", "seed",
+                         "evaluator", "val_subset", "fixed_data"});
     reader.throwIfProblems();
     try {
         job.config = SearchConfig::fromJson(*search, path.string());
@@ -108,6 +123,13 @@ Project Project::load(const std::filesystem::path& path) {
     if (c.strategy.name != "nsga2" && c.strategy.name != "paper-ga" && c.strategy.name != "random")
         reader.problem("search.strategy",
                        "is '" + c.strategy.name + "'; use nsga2, paper-ga or random");
+    // The window's Run dock shows these ranges; anything else would change silently at Start.
+    if (c.maxEvaluations < 1 || c.maxEvaluations > 1'000'000)
+        reader.problem("search.max_evaluations", "must be between 1 and 1000000 in a project");
+    if (c.seed > 2'147'483'647ULL)
+        reader.problem("search.seed", "must be between 0 and 2147483647 in a project");
+    if (c.eval.valSubset > 10'000'000)
+        reader.problem("search.val_subset", "must be between 0 (all) and 10000000 in a project");
     reader.throwIfProblems();
     return p;
 }

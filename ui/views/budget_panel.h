@@ -33,6 +33,7 @@ public:
     CostMode costMode() const;
     void setCostMode(CostMode mode);
     const McuProfile& profile() const;
+    const McuCatalog& catalog() const { return catalog_; }
 
 Q_SIGNALS:
     void budgetsEdited(const dnas::Budgets& budgets);

@@ -32,11 +32,11 @@ QString perFlagText(const nlohmann::json& metrics) {
         if (!f.is_object() || !f.value("flag", nlohmann::json()).is_string() ||
             !f.value("accuracy", nlohmann::json()).is_number())
             continue;
-        flags.emplace_back(f["accuracy"].get<double>(),
-                           QString::fromStdString(f["flag"].get<std::string>()),
-                           f.value("samples", nlohmann::json(0)).is_number_integer()
-                               ? f["samples"].get<long long>()
-                               : 0);
+        const auto samples = f.find("samples");
+        flags.emplace_back(
+            f.at("accuracy").get<double>(),
+            QString::fromStdString(f.at("flag").get<std::string>()).toHtmlEscaped(),
+            samples != f.end() && samples->is_number_integer() ? samples->get<long long>() : 0);
     }
     std::sort(flags.begin(), flags.end());
     QStringList parts;
@@ -134,6 +134,47 @@ QString CandidateDetail::peakText() const {
     return layers_->peakText();
 }
 
+QString CandidateDetail::metricsText(const CandidateRecord& r) const {
+    QStringList lines;
+    try {
+        if (!r.evaluated) {
+            lines << QStringLiteral("Screened out by the cost model: over the budgets when it was "
+                                    "proposed, never evaluated.");
+        } else {
+            lines << QStringLiteral("Accuracy <b>%1</b> on %2 validation images, scored in %3 s; "
+                                    "%4 M MACs, %5 k parameters, %6 mJ per inference")
+                         .arg(r.accuracy, 0, 'f', 4)
+                         .arg(r.metrics.value("samples", 0))
+                         .arg(r.evalSeconds, 0, 'f', 2)
+                         .arg(static_cast<double>(r.macs) / 1e6, 0, 'f', 2)
+                         .arg(static_cast<double>(r.params) / 1e3, 0, 'f', 1)
+                         .arg(r.energyMj, 0, 'f', 3);
+            if (r.metrics.contains("f1"))
+                lines << QStringLiteral("precision %1, recall %2, F1 %3")
+                             .arg(r.metrics["precision"].get<double>(), 0, 'f', 3)
+                             .arg(r.metrics["recall"].get<double>(), 0, 'f', 3)
+                             .arg(r.metrics["f1"].get<double>(), 0, 'f', 3);
+            QStringList perClass;
+            const auto& accuracies = r.metrics.value("per_class_accuracy", nlohmann::json::array());
+            for (std::size_t c = 0; c < accuracies.size(); ++c) {
+                const auto name = context_ && c < context_->classes.size()
+                                      ? QString::fromStdString(context_->classes[c])
+                                      : QStringLiteral("class %1").arg(c);
+                perClass << QStringLiteral("%1 %2").arg(name).arg(accuracies[c].get<double>(), 0,
+                                                                  'f', 3);
+            }
+            if (!perClass.isEmpty())
+                lines << QStringLiteral("per class: ") + perClass.join(QStringLiteral(", "));
+            if (const auto flags = perFlagText(r.metrics); !flags.isEmpty())
+                lines << flags;
+        }
+    } catch (const nlohmann::json::exception&) {
+        // A run store edited by hand or by another tool: say so, never abort the window.
+        lines << QStringLiteral("The stored metrics of this candidate cannot be read.");
+    }
+    return lines.join(QStringLiteral("<br>"));
+}
+
 void CandidateDetail::show(const CandidateRecord& r, const Budgets& budgets) {
     QStringList depths;
     for (const int d : r.candidate.arch.depths)
@@ -151,39 +192,7 @@ void CandidateDetail::show(const CandidateRecord& r, const Budgets& budgets) {
     showUsage(flash_, static_cast<double>(r.flashBytes) / 1024.0,
               static_cast<double>(budgets.flashBytes) / 1024.0, "KiB");
     showUsage(latency_, r.latencyMs, budgets.latencyMs, "ms");
-    QStringList lines;
-    if (!r.evaluated) {
-        lines << QStringLiteral("Screened out by the cost model: over the budgets when it was "
-                                "proposed, never evaluated.");
-    } else {
-        lines << QStringLiteral("Accuracy <b>%1</b> on %2 validation images, scored in %3 s; "
-                                "%4 M MACs, %5 k parameters, %6 mJ per inference")
-                     .arg(r.accuracy, 0, 'f', 4)
-                     .arg(r.metrics.value("samples", 0))
-                     .arg(r.evalSeconds, 0, 'f', 2)
-                     .arg(static_cast<double>(r.macs) / 1e6, 0, 'f', 2)
-                     .arg(static_cast<double>(r.params) / 1e3, 0, 'f', 1)
-                     .arg(r.energyMj, 0, 'f', 3);
-        if (r.metrics.contains("f1"))
-            lines << QStringLiteral("precision %1, recall %2, F1 %3")
-                         .arg(r.metrics["precision"].get<double>(), 0, 'f', 3)
-                         .arg(r.metrics["recall"].get<double>(), 0, 'f', 3)
-                         .arg(r.metrics["f1"].get<double>(), 0, 'f', 3);
-        QStringList perClass;
-        const auto& accuracies = r.metrics.value("per_class_accuracy", nlohmann::json::array());
-        for (std::size_t c = 0; c < accuracies.size(); ++c) {
-            const auto name = context_ && c < context_->classes.size()
-                                  ? QString::fromStdString(context_->classes[c])
-                                  : QStringLiteral("class %1").arg(c);
-            perClass << QStringLiteral("%1 %2").arg(name).arg(accuracies[c].get<double>(), 0, 'f',
-                                                              3);
-        }
-        if (!perClass.isEmpty())
-            lines << QStringLiteral("per class: ") + perClass.join(QStringLiteral(", "));
-        if (const auto flags = perFlagText(r.metrics); !flags.isEmpty())
-            lines << flags;
-    }
-    metrics_->setText(lines.join(QStringLiteral("<br>")));
+    metrics_->setText(metricsText(r));
     // Decoding needs the candidate's own space (a reopened run's space file may have changed).
     if (!context_ || !context_->space.check(r.candidate).empty()) {
         strip_->clear();

@@ -33,6 +33,8 @@ public:
     QString peakText() const;
 
 private:
+    // Accuracy, per class and per flag, from the stored metrics (which may be malformed).
+    QString metricsText(const CandidateRecord& r) const;
     RunContextPtr context_;
     QLabel* header_ = nullptr;
     QLabel* metrics_ = nullptr;

@@ -118,6 +118,9 @@ private:
     bool launch(const SearchJob& job); // starts `job`; false while a search runs
     void showDetail(std::optional<std::size_t> row);
     void openProjectReporting(const std::filesystem::path& path);
+    // Throws InputError when `job`'s space, HW-NAS data configuration, MCU or runtime cannot
+    // be shown by the panels.
+    void checkApplicable(const SearchJob& job) const;
     // A store and one of its runs chosen by the user; nullopt when cancelled or unreadable
     // (reported).
     std::optional<std::pair<std::filesystem::path, std::int64_t>> chooseRun(const QString& title);
@@ -149,6 +152,7 @@ private:
     bool paused_ = false;
     Preferences preferences_;
     std::filesystem::path project_;
+    std::optional<SearchConfig> baseConfig_; // a project's settings the panels do not show
     QMenu* recentMenu_ = nullptr;
     std::optional<std::pair<std::filesystem::path, std::int64_t>> opened_; // by openRun()
 };

@@ -1,6 +1,8 @@
 // MainWindow: project files, recent projects and preferences.
 #include "views/main_window.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -9,8 +11,10 @@
 #include <QSettings>
 #include <QStatusBar>
 
+#include "common/error.h"
 #include "models/project.h"
 #include "models/run_records.h"
+#include "space/search_space.h"
 #include "views/budget_panel.h"
 #include "views/preferences.h"
 #include "views/run_panel.h"
@@ -24,25 +28,43 @@ const QString kRecentKey = QStringLiteral("projects/recent");
 
 } // namespace
 
+void MainWindow::checkApplicable(const SearchJob& j) const {
+    const auto space = SearchSpace::load(j.space); // throws InputError naming it
+    if (j.config.fixedData &&
+        !space.check(Candidate{*j.config.fixedData, space.largest().arch}).empty())
+        throw InputError("search.fixed_data",
+                         "is not a data configuration of the space " + j.space);
+    const auto& profiles = budget_->catalog().profiles();
+    const auto it = std::find_if(profiles.begin(), profiles.end(),
+                                 [&](const McuProfile& p) { return p.id == j.mcu; });
+    if (it == profiles.end())
+        throw InputError("mcu", "no MCU profile '" + j.mcu + "' on this machine");
+    const auto* mcu = &*it;
+    if (!j.runtime.empty() && !mcu->runtime(j.runtime))
+        throw InputError("runtime", "'" + j.runtime + "' is not a runtime of " + j.mcu);
+}
+
 void MainWindow::applyJob(const SearchJob& j) {
+    checkApplicable(j); // nothing changes when the job cannot be shown as it is
     run_->apply(j);
-    if (!space_->load(QString::fromStdString(j.space)))
-        log(QStringLiteral("the project's search space %1 cannot be loaded: %2")
-                .arg(QString::fromStdString(j.space), space_->problems()));
+    space_->load(QString::fromStdString(j.space));
     space_->setFixedData(j.config.fixedData);
-    if (!budget_->setMcu(j.mcu))
-        log(QStringLiteral("the project's MCU %1 is not among the profiles; %2 is used")
-                .arg(QString::fromStdString(j.mcu), QString::fromStdString(budget_->mcu())));
-    if (!j.runtime.empty() && !budget_->setRuntime(j.runtime))
-        log(QStringLiteral("the project's runtime %1 is not one of %2's; its default is used")
-                .arg(QString::fromStdString(j.runtime), QString::fromStdString(budget_->mcu())));
+    budget_->setMcu(j.mcu);
+    if (!j.runtime.empty())
+        budget_->setRuntime(j.runtime);
     budget_->setCostMode(j.config.costMode);
     budget_->setBudgets(j.config.budgets);
     records_->setBudgets(budget_->budgets());
-    supernet_ = j.supernet;
+    if (!j.supernet.empty())
+        supernet_ = j.supernet;
+    // What the panels do not show (objectives, generations, time limit, evaluator) is kept
+    // and goes into the next Start.
+    baseConfig_ = j.config;
 }
 
 void MainWindow::openProject(const std::filesystem::path& path) {
+    if (runner_->running())
+        throw InputError(path.string(), "stop the running search before opening a project");
     const auto project = Project::load(path); // throws before anything changes
     applyJob(project.job);
     project_ = path;

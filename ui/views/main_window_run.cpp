@@ -28,6 +28,8 @@ namespace dnas::ui {
 
 SearchJob MainWindow::job() const {
     SearchJob j;
+    if (baseConfig_)
+        j.config = *baseConfig_;
     run_->fill(j);
     // An edited space is written where the app keeps its data, so the run can be reopened.
     j.space =
@@ -128,6 +130,8 @@ void MainWindow::continueRun() {
         j.runtime = inputs.value("runtime", std::string());
         j.supernet = inputs.value("supernet", supernet_.string());
         j.supernetCacheDir = cacheDir_;
+        j.threads = preferences_.threads;
+        j.cacheBytes = static_cast<std::int64_t>(preferences_.cacheMiB) << 20;
         j.config.inputs = inputs;
         if (launch(j))
             log(QStringLiteral("continuing run %1 of %2 up to %3 evaluations per mode")

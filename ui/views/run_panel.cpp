@@ -135,9 +135,7 @@ void RunPanel::fill(SearchJob& job) const {
     job.config.strategy.population = population_->value();
     job.config.maxEvaluations = evaluations_->value();
     job.config.seed = static_cast<std::uint64_t>(seed_->value());
-    const auto validation = static_cast<std::size_t>(validation_->value());
-    job.config.eval.valSubset =
-        validation == 0 ? std::numeric_limits<std::size_t>::max() : validation;
+    job.config.eval.valSubset = static_cast<std::size_t>(validation_->value()); // 0: all
 }
 
 void RunPanel::apply(const SearchJob& job) {
@@ -152,9 +150,8 @@ void RunPanel::apply(const SearchJob& job) {
     seed_->setValue(static_cast<int>(
         std::min<std::uint64_t>(job.config.seed, static_cast<std::uint64_t>(seed_->maximum()))));
     const auto validation = job.config.eval.valSubset;
-    validation_->setValue(validation >= static_cast<std::size_t>(validation_->maximum())
-                              ? 0
-                              : static_cast<int>(validation));
+    validation_->setValue(static_cast<int>(
+        std::min<std::size_t>(validation, static_cast<std::size_t>(validation_->maximum()))));
 }
 
 void RunPanel::setDataset(const QString& spec) {
