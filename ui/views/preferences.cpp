@@ -1,5 +1,7 @@
 #include "views/preferences.h"
 
+#include <algorithm>
+
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
