@@ -126,6 +126,9 @@ private:
     std::optional<std::pair<std::filesystem::path, std::int64_t>> chooseRun(const QString& title);
     void reportError(const QString& title, const QString& text);
     void rememberProject(const std::filesystem::path& path);
+    void setProject(const std::filesystem::path& path); // the window's project from now on
+    // job() with an edited space written into `spaceFolder`.
+    SearchJob job(const QString& spaceFolder) const;
     void fillRecentMenu();
 
     RunRecords* records_ = nullptr;

@@ -67,25 +67,17 @@ void MainWindow::openProject(const std::filesystem::path& path) {
         throw InputError(path.string(), "stop the running search before opening a project");
     const auto project = Project::load(path); // throws before anything changes
     applyJob(project.job);
-    project_ = path;
-    rememberProject(path);
-    setWindowTitle(QStringLiteral("DNAS Studio - %1")
-                       .arg(QFileInfo(QString::fromStdString(path.string())).fileName()));
+    setProject(path);
     statusBar()->showMessage(
         QStringLiteral("Project %1").arg(QString::fromStdString(path.string())));
 }
 
 void MainWindow::saveProject(const std::filesystem::path& path) {
     Project project;
-    const auto folder = QFileInfo(QString::fromStdString(path.string())).absolutePath();
-    project.job = job();
     // An edited space goes next to the project, so that the folder holds everything.
-    project.job.space = space_->spaceSpec(folder);
+    project.job = job(QFileInfo(QString::fromStdString(path.string())).absolutePath());
     project.save(path); // throws InputError naming the file
-    project_ = path;
-    rememberProject(path);
-    setWindowTitle(QStringLiteral("DNAS Studio - %1")
-                       .arg(QFileInfo(QString::fromStdString(path.string())).fileName()));
+    setProject(path);
     statusBar()->showMessage(QStringLiteral("Saved %1").arg(QString::fromStdString(path.string())));
 }
 
@@ -127,6 +119,13 @@ void MainWindow::reportError(const QString& title, const QString& text) {
     statusBar()->showMessage(text);
     if (isVisible() && !property("quietErrors").toBool())
         QMessageBox::warning(this, title, text);
+}
+
+void MainWindow::setProject(const std::filesystem::path& path) {
+    project_ = path;
+    rememberProject(path);
+    setWindowTitle(QStringLiteral("DNAS Studio - %1")
+                       .arg(QFileInfo(QString::fromStdString(path.string())).fileName()));
 }
 
 QStringList MainWindow::recentProjects() const {

@@ -27,14 +27,17 @@
 namespace dnas::ui {
 
 SearchJob MainWindow::job() const {
+    // An edited space is written where the app keeps its data, so the run can be reopened.
+    return job(QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+                   .filePath(QStringLiteral("spaces")));
+}
+
+SearchJob MainWindow::job(const QString& spaceFolder) const {
     SearchJob j;
     if (baseConfig_)
         j.config = *baseConfig_;
     run_->fill(j);
-    // An edited space is written where the app keeps its data, so the run can be reopened.
-    j.space =
-        space_->spaceSpec(QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
-                              .filePath(QStringLiteral("spaces")));
+    j.space = space_->spaceSpec(spaceFolder);
     j.config.fixedData = space_->fixedData();
     j.mcu = budget_->mcu();
     j.runtime = budget_->runtime();
