@@ -21,6 +21,8 @@ packages=(
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
   libtorch-dev libopencv-dev nlohmann-json3-dev libsqlite3-dev libcli11-dev zlib1g-dev
   libpagmo-dev
+  libflatbuffers-dev flatbuffers-compiler libonnx-dev
+  libarmnn-dev libarmnntfliteparser-dev libarmnn-cpuref-backend22
   dataset-fashion-mnist
   xvfb xauth
 )

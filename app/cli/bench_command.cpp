@@ -5,6 +5,7 @@
 #include "cli/bench_compare.h"
 #include "cli/bench_cost.h"
 #include "cli/bench_data.h"
+#include "cli/bench_export.h"
 #include "cli/bench_fidelity.h"
 #include "cli/bench_search.h"
 
@@ -18,6 +19,7 @@ void addBenchCommands(CLI::App& parent, std::vector<Command>& commands) {
     commands.push_back(addBenchFidelityCommand(*bench));
     commands.push_back(addBenchSearchCommand(*bench));
     commands.push_back(addBenchCompareCommand(*bench));
+    commands.push_back(addBenchExportCommand(*bench));
 }
 
 } // namespace dnas::cli

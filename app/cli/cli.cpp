@@ -10,6 +10,7 @@
 #include "cli/command.h"
 #include "cli/cost_command.h"
 #include "cli/data_command.h"
+#include "cli/export_command.h"
 #include "cli/mcus_command.h"
 #include "cli/search_command.h"
 #include "cli/train_command.h"
@@ -66,6 +67,7 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     addDataCommands(app, commands);
     addSupernetCommands(app, commands);
     addSearchCommands(app, commands);
+    commands.push_back(addExportCommand(app));
     addBenchCommands(app, commands);
     guardValues(app);
 

@@ -19,7 +19,9 @@
 #include "data/dataset_loader.h"
 #include "data/image_cache.h"
 #include "eval/evaluator.h"
+#include "space/candidate_file.h"
 #include "supernet/checkpoint.h"
+#include "supernet/static_net_file.h"
 #include "train/supernet_trainer.h"
 
 namespace dnas::cli {
@@ -56,33 +58,41 @@ private:
     std::stop_source& stop_;
 };
 
-std::vector<Candidate> readCandidates(const std::string& file, const SearchSpace& space) {
-    const auto doc = JsonDocument::fromFile(file);
-    JsonReader reader(doc);
-    std::vector<Candidate> out;
-    const auto& root = doc.root();
-    if (root.is_object() && root.contains("candidates")) {
-        const auto* list = reader.array(root, "", "candidates", Presence::Required);
-        for (std::size_t i = 0; list && i < list->size(); ++i) {
-            const auto path = JsonReader::index("candidates", i);
-            const auto& item = (*list)[i];
-            // Accept both {"candidate": {...}} (our eval output) and a bare candidate.
-            const bool wrapped = item.is_object() && item.contains("candidate");
-            if (auto c = readCandidate(reader, wrapped ? item["candidate"] : item,
-                                       wrapped ? JsonReader::key(path, "candidate") : path))
-                out.push_back(*c);
-        }
-    } else if (auto c = readCandidate(reader, root, "")) {
-        out.push_back(*c);
+// `dnas eval --model`: a static network (model.pt of an export) on its own data configuration.
+int evalModel(const DataArgs& dataArgs, const std::string& model, const EvalOptions& eval,
+              bool json, std::ostream& out) {
+    auto loaded = loadStaticNet(model);
+    DataArgs data = dataArgs;
+    if (!data.given())
+        data.dataset = loaded.meta.datasetName;
+    const auto dataset = data.load();
+    if (dataset->classes.size() != loaded.meta.classes.size())
+        throw InputError(
+            {{model,
+              0,
+              {},
+              "has " + std::to_string(loaded.meta.classes.size()) + " classes, dataset " +
+                  data.dataset + " has " + std::to_string(dataset->classes.size())}});
+    ImageCache cache(dataset, data.cacheOptions());
+    Evaluator evaluator(Supernet{nullptr}, dataset, cache, eval); // validate() only
+    const auto m = evaluator.validate(*loaded.net, loaded.meta.data);
+    if (json) {
+        out << nlohmann::json{{"model", model},
+                              {"split", toString(eval.split)},
+                              {"data", loaded.meta.data},
+                              {"accuracy", m.accuracy},
+                              {"metrics", m}}
+                   .dump(2)
+            << '\n';
+        return 0;
     }
-    for (std::size_t i = 0; i < out.size(); ++i)
-        for (const auto& problem : space.check(out[i]))
-            reader.problem(root.contains("candidates") ? JsonReader::index("candidates", i) : "",
-                           "not in search space '" + space.name + "': " + problem);
-    reader.throwIfProblems();
-    if (out.empty())
-        throw InputError({{file, 0, {}, "no candidate in the file"}});
-    return out;
+    char line[200];
+    std::snprintf(line, sizeof line, "%s (%d px %s): %s accuracy %.4f on %zu images\n",
+                  model.c_str(), loaded.meta.data.resolution,
+                  std::string(toString(loaded.meta.data.colour)).c_str(),
+                  std::string(toString(eval.split)).c_str(), m.accuracy, m.samples);
+    out << line;
+    return 0;
 }
 
 } // namespace
@@ -193,6 +203,7 @@ void addSupernetCommands(CLI::App& parent, std::vector<Command>& commands) {
         struct Args {
             DataArgs data;
             std::string supernet;
+            std::string model;
             std::string candidates;
             int sample = 0;
             std::string evaluator = "bn";
@@ -204,8 +215,11 @@ void addSupernetCommands(CLI::App& parent, std::vector<Command>& commands) {
         auto* app =
             parent.add_subcommand("eval", "Score candidates with weights from a trained supernet");
         a->data.add(app, false);
-        app->add_option("--supernet", a->supernet, "Supernet checkpoint (from train-supernet)")
-            ->required();
+        auto* supernetOption =
+            app->add_option("--supernet", a->supernet, "Supernet checkpoint (from train-supernet)");
+        auto* modelOption = app->add_option(
+            "--model", a->model, "A static model.pt from `dnas export`, scored at its own input");
+        modelOption->excludes(supernetOption);
         auto* file = app->add_option(
             "--candidate", a->candidates,
             "Candidate JSON file: one candidate or {\"candidates\": [...]} (README 'Candidates')");
@@ -237,7 +251,20 @@ void addSupernetCommands(CLI::App& parent, std::vector<Command>& commands) {
         app->add_flag("--json", a->json,
                       "Print {\"candidates\": [{candidate, accuracy, seconds, metrics}]}");
         commands.push_back(
-            {app, [a, file, sample](std::ostream& out, std::ostream&) {
+            {app, [a, file, sample, modelOption](std::ostream& out, std::ostream&) {
+                 if (!a->model.empty()) {
+                     if (file->count() + sample->count() > 0)
+                         throw InputError("--model", "a model is scored alone: leave out "
+                                                     "--candidate and --sample");
+                     const auto split = parseSplit(a->split);
+                     if (!split || *split == Split::Train)
+                         throw InputError("--split", "use validation or test");
+                     a->eval.split = *split;
+                     return evalModel(a->data, a->model, a->eval, a->json, out);
+                 }
+                 (void)modelOption;
+                 if (a->supernet.empty())
+                     throw InputError("--supernet", "give --supernet (or --model)");
                  if (file->count() == 0 && sample->count() == 0)
                      throw InputError("--candidate", "give --candidate FILE or --sample K");
                  const auto kind = parseEvaluatorKind(a->evaluator);
@@ -258,7 +285,7 @@ void addSupernetCommands(CLI::App& parent, std::vector<Command>& commands) {
                  checkCheckpointMatches(loaded.meta, a->supernet, space, *dataset);
                  std::vector<Candidate> candidates;
                  if (!a->candidates.empty()) {
-                     candidates = readCandidates(a->candidates, space);
+                     candidates = readCandidateFile(a->candidates, space);
                  } else {
                      Rng rng(a->eval.seed);
                      for (int i = 0; i < a->sample; ++i)

@@ -13,7 +13,7 @@ torch::Tensor pixelsToTensor(const std::uint8_t* pixels, std::size_t count, int 
     static const auto table = [] {
         std::array<float, 256> t{};
         for (int v = 0; v < 256; ++v)
-            t[static_cast<std::size_t>(v)] = static_cast<float>(v) / 127.5f - 1.0f;
+            t[static_cast<std::size_t>(v)] = static_cast<float>(v - 128) / 128.0f;
         return t;
     }();
     const auto n = static_cast<std::int64_t>(count);

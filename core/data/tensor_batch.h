@@ -8,8 +8,10 @@
 
 namespace dnas {
 
-// Rows [begin, end) of an ImageSet as a float tensor (N, C, H, W) scaled to [-1, 1]
-// (x / 127.5 - 1, as the seed paper), channels in the set's order (RGB for evaluation sets).
+// Rows [begin, end) of an ImageSet as a float tensor (N, C, H, W) scaled to [-1, 127/128]:
+// (x - 128) / 128, so that an int8 model's input is exactly the pixel minus 128 (scale 1/128,
+// zero point 0) and firmware needs no arithmetic beyond that. (The seed paper's x / 127.5 - 1
+// has no exact int8 form.) Channels in the set's order (RGB for evaluation sets).
 torch::Tensor imagesToTensor(const ImageSet& set, std::size_t begin, std::size_t end);
 // Labels of rows [begin, end) as int64 (N).
 torch::Tensor labelsToTensor(const ImageSet& set, std::size_t begin, std::size_t end);

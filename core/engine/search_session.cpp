@@ -37,7 +37,13 @@ SearchOutcome runSearchSession(const SearchConfig& config, const SearchSetup& se
     in.store = setup.store;
     in.supernetFingerprint = provided.fingerprint;
     in.control = setup.control;
-    outcome.runId = SearchEngine::run(config, in, observer, stop, setup.resume);
+    // The checkpoint the run is scored with, recorded for exports (a cached supernet has no
+    // path among the user's inputs).
+    SearchConfig recorded = config;
+    if (!recorded.inputs.is_object())
+        recorded.inputs = nlohmann::json::object();
+    recorded.inputs["supernet_checkpoint"] = std::filesystem::absolute(provided.path).string();
+    outcome.runId = SearchEngine::run(recorded, in, observer, stop, setup.resume);
     return outcome;
 }
 

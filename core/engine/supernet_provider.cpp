@@ -95,7 +95,8 @@ ProvidedSupernet provideSupernet(const SearchSpace& space, std::shared_ptr<const
         out.path =
             request.cacheDir /
             (space.name + "-" + dataset->fingerprint + "-e" + std::to_string(request.epochs) +
-             (request.trainSubset > 0 ? "-n" + std::to_string(request.trainSubset) : "") + ".pt");
+             (request.trainSubset > 0 ? "-n" + std::to_string(request.trainSubset) : "") + "-v" +
+             std::to_string(kCheckpointSchemaVersion) + ".pt");
         if (!std::filesystem::exists(out.path)) {
             std::filesystem::create_directories(request.cacheDir);
             const auto partial = std::filesystem::path(out.path.string() + ".partial");

@@ -52,6 +52,29 @@ void to_json(nlohmann::json& j, const Metrics& m) {
     }
 }
 
+namespace {
+
+// Index of the first highest score of each row (argmax's choice among equal scores is not
+// specified; int8 outputs tie often).
+torch::Tensor firstArgmax(const torch::Tensor& scores) {
+    const auto s = scores.to(torch::kFloat64).contiguous();
+    const auto rows = s.size(0);
+    const auto cols = s.size(1);
+    auto out = torch::empty({rows}, torch::kInt64);
+    const auto* v = s.data_ptr<double>();
+    auto* o = out.data_ptr<std::int64_t>();
+    for (std::int64_t r = 0; r < rows; ++r) {
+        std::int64_t best = 0;
+        for (std::int64_t c = 1; c < cols; ++c)
+            if (v[r * cols + c] > v[r * cols + best])
+                best = c;
+        o[r] = best;
+    }
+    return out;
+}
+
+} // namespace
+
 Evaluator::Evaluator(Supernet supernet, std::shared_ptr<const Dataset> dataset, ImageCache& cache,
                      EvalOptions options)
     : supernet_(std::move(supernet))
@@ -87,8 +110,12 @@ void Evaluator::recalibrateBatchNorm(StaticNetImpl& net, const DataConfig& confi
 }
 
 Metrics Evaluator::validate(StaticNetImpl& net, const DataConfig& config) {
-    const auto set = cache_.get(config, validationIndices_);
     net.eval();
+    return validate([&net](const torch::Tensor& x) { return net.forward(x); }, config);
+}
+
+Metrics Evaluator::validate(const Scorer& scores, const DataConfig& config) {
+    const auto set = cache_.get(config, validationIndices_);
     torch::NoGradGuard noGrad;
     const std::size_t classes = dataset_->classes.size();
     std::vector<std::size_t> correct(classes, 0), total(classes, 0), predicted(classes, 0);
@@ -97,7 +124,7 @@ Metrics Evaluator::validate(StaticNetImpl& net, const DataConfig& config) {
     const auto batch = static_cast<std::size_t>(options_.batchSize);
     for (std::size_t b = 0; b < set->rows(); b += batch) {
         const auto end = std::min(set->rows(), b + batch);
-        const auto prediction = net.forward(imagesToTensor(*set, b, end)).argmax(1);
+        const auto prediction = firstArgmax(scores(imagesToTensor(*set, b, end)));
         const auto* p = prediction.data_ptr<std::int64_t>();
         for (std::size_t i = b; i < end; ++i) {
             const auto label = static_cast<std::size_t>(set->labels[i]);
@@ -174,6 +201,14 @@ EvalResult Evaluator::evaluate(const Candidate& candidate) {
     const auto start = std::chrono::steady_clock::now();
     EvalResult result;
     result.candidate = candidate;
+    auto net = prepare(candidate);
+    result.metrics = validate(*net, candidate.data);
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
+}
+
+StaticNet Evaluator::prepare(const Candidate& candidate) {
     torch::manual_seed(static_cast<std::int64_t>(options_.trainingSeed()));
     StaticNet net{nullptr};
     if (options_.kind == EvaluatorKind::Scratch) {
@@ -188,10 +223,8 @@ EvalResult Evaluator::evaluate(const Candidate& candidate) {
         else
             recalibrateBatchNorm(*net, candidate.data);
     }
-    result.metrics = validate(*net, candidate.data);
-    result.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return result;
+    net->eval();
+    return net;
 }
 
 } // namespace dnas

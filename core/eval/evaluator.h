@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,15 +54,25 @@ public:
     Evaluator(Supernet supernet, std::shared_ptr<const Dataset> dataset, ImageCache& cache,
               EvalOptions options);
     EvalResult evaluate(const Candidate& candidate);
+    // The network evaluate() validates: extracted and recalibrated (bn), extracted and
+    // fine-tuned (finetune) or trained from scratch (scratch); in eval mode.
+    StaticNet prepare(const Candidate& candidate);
 
     // Accuracy of an already built network at a data configuration (used by all three kinds).
     Metrics validate(StaticNetImpl& net, const DataConfig& config);
+    // The same for any model given as a function from an input batch (N, C, H, W, as
+    // imagesToTensor makes) to per-class scores (N, classes): the first highest score wins.
+    using Scorer = std::function<torch::Tensor(const torch::Tensor&)>;
+    Metrics validate(const Scorer& scores, const DataConfig& config);
+    // Batch-norm statistics of `net` measured afresh on the calibration images at `config`.
+    void recalibrateBatchNorm(StaticNetImpl& net, const DataConfig& config);
+    // Training images the batch-norm recalibration uses (a seeded subset of the training split).
+    const std::vector<std::size_t>& calibrationIndices() const { return calibrationIndices_; }
+    const std::vector<std::size_t>& validationIndices() const { return validationIndices_; }
     // Plain SGD training of a static network at a data configuration.
     void train(StaticNetImpl& net, const DataConfig& config, long long steps);
 
 private:
-    void recalibrateBatchNorm(StaticNetImpl& net, const DataConfig& config);
-
     Supernet supernet_;
     std::shared_ptr<const Dataset> dataset_;
     ImageCache& cache_;

@@ -99,6 +99,12 @@ int ArchitectureSpec::expandedChannels(std::size_t i) const {
     return b.expandedChannels > 0 ? b.expandedChannels : blockInputChannels(i) * b.expansion;
 }
 
+Padding samePadding(int size, int kernel, int stride) {
+    const int out = (size + stride - 1) / stride;
+    const int total = std::max((out - 1) * stride + kernel - size, 0);
+    return {total / 2, total - total / 2};
+}
+
 int makeDivisible(double value, int divisor) {
     int rounded = std::max(divisor, static_cast<int>(value + divisor / 2.0) / divisor * divisor);
     if (rounded < 0.9 * value)

@@ -41,6 +41,17 @@ struct ArchitectureSpec {
     int expandedChannels(std::size_t i) const;
 };
 
+// TensorFlow / TFLite "SAME" padding of one spatial dimension of `size` for a `kernel` at
+// `stride`: the output has ceil(size / stride) positions and the padding (before, after) puts
+// the odd pixel after (bottom / right). Every convolution of DNAS Studio's networks pads this
+// way, so that an exported int8 model needs no PAD operators and computes what was trained.
+struct Padding {
+    int before = 0;
+    int after = 0;
+    bool operator==(const Padding&) const = default;
+};
+Padding samePadding(int size, int kernel, int stride);
+
 // MobileNetV2's channel rounding: nearest multiple of `divisor`, at least `divisor`, and never
 // more than 10 % below `value` (Sandler et al. reference code, `_make_divisible`).
 int makeDivisible(double value, int divisor = 8);

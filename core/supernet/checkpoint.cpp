@@ -120,12 +120,22 @@ CheckpointMeta checkpointMetaFromJson(const nlohmann::json& j, const std::string
             throw InputError({{origin, 0, {}, "not a DNAS Studio supernet checkpoint"}});
         CheckpointMeta m;
         m.schemaVersion = j.at("schema_version").get<int>();
-        if (m.schemaVersion != 1)
+        if (m.schemaVersion < kCheckpointSchemaVersion)
+            throw InputError(
+                {{origin,
+                  0,
+                  {},
+                  "checkpoint schema version " + std::to_string(m.schemaVersion) +
+                      " was trained with symmetric padding and x / 127.5 - 1 inputs, which an "
+                      "exported int8 model cannot reproduce; train a new supernet "
+                      "(dnas train-supernet)"}});
+        if (m.schemaVersion > kCheckpointSchemaVersion)
             throw InputError({{origin,
                                0,
                                {},
                                "checkpoint schema version " + std::to_string(m.schemaVersion) +
-                                   " is newer than this program understands (1)"}});
+                                   " is newer than this program understands (" +
+                                   std::to_string(kCheckpointSchemaVersion) + ")"}});
         m.space = j.at("space");
         m.classes = j.at("classes").get<int>();
         m.datasetName = j.at("dataset").at("name").get<std::string>();

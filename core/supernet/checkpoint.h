@@ -18,8 +18,12 @@ class Dataset;
 
 // What a supernet checkpoint records besides the weights: the search space it serves, the
 // dataset it was trained on, and where training stood.
+// 2: TFLite SAME padding and (x - 128) / 128 inputs (version 1 padded symmetrically and took
+// x / 127.5 - 1; its weights do not fit the exported networks and are refused).
+inline constexpr int kCheckpointSchemaVersion = 2;
+
 struct CheckpointMeta {
-    int schemaVersion = 1;
+    int schemaVersion = kCheckpointSchemaVersion;
     nlohmann::json space; // SearchSpace::toJson()
     int classes = 0;
     std::string datasetName;

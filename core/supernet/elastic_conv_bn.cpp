@@ -2,7 +2,22 @@
 
 #include <torch/torch.h>
 
+#include "space/architecture.h"
+
 namespace dnas {
+
+torch::Tensor conv2dSame(const torch::Tensor& x, const torch::Tensor& weight, int stride,
+                         int groups) {
+    const auto kernel = static_cast<int>(weight.size(2));
+    const auto rows = samePadding(static_cast<int>(x.size(2)), kernel, stride);
+    const auto cols = samePadding(static_cast<int>(x.size(3)), kernel, stride);
+    if (rows.before == rows.after && cols.before == cols.after)
+        return torch::conv2d(x, weight, {}, stride, {rows.before, cols.before}, 1, groups);
+    const auto padded =
+        torch::constant_pad_nd(x, {cols.before, cols.after, rows.before, rows.after});
+    const std::int64_t none[2] = {0, 0};
+    return torch::conv2d(padded, weight, {}, stride, none, 1, groups);
+}
 
 ElasticConvBnImpl::ElasticConvBnImpl(int maxIn, int maxOut, int maxKernel, bool depthwise)
     : maxIn_(maxIn)
@@ -37,7 +52,7 @@ torch::Tensor ElasticConvBnImpl::activeWeight(int in, int out, int kernel) const
 torch::Tensor ElasticConvBnImpl::forward(const torch::Tensor& x, int in, int out, int kernel,
                                          int stride) {
     const auto w = activeWeight(in, out, kernel);
-    auto y = torch::conv2d(x, w, {}, stride, kernel / 2, 1, depthwise_ ? out : 1);
+    auto y = conv2dSame(x, w, stride, depthwise_ ? out : 1);
     return torch::batch_norm(y, gamma.slice(0, 0, out), beta.slice(0, 0, out),
                              runningMean.slice(0, 0, out), runningVar.slice(0, 0, out),
                              is_training(), kMomentum, kEps, false);

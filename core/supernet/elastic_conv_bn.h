@@ -6,6 +6,12 @@
 
 namespace dnas {
 
+// A bias-free convolution with TFLite's SAME padding (samePadding(): odd padding goes to the
+// bottom / right); `groups` = channels for depthwise. At stride 1 (odd kernel) that is
+// PyTorch's symmetric padding; at stride 2 on an even size the input is padded explicitly.
+torch::Tensor conv2dSame(const torch::Tensor& x, const torch::Tensor& weight, int stride,
+                         int groups);
+
 // A convolution followed by batch norm whose active size is chosen per call: the first `out`
 // output channels, the first `in` input channels, and the centre `kernel` x `kernel` of the
 // largest kernel. Depthwise units have in == out and one input channel per group. The stem

@@ -9,12 +9,16 @@ namespace {
 
 namespace nn = torch::nn;
 
+// Padding is applied by run() (TFLite SAME), not by the module.
 nn::Conv2d conv(int in, int out, int kernel, int stride, int groups) {
-    return nn::Conv2d(nn::Conv2dOptions(in, out, kernel)
-                          .stride(stride)
-                          .padding(kernel / 2)
-                          .groups(groups)
-                          .bias(false));
+    return nn::Conv2d(
+        nn::Conv2dOptions(in, out, kernel).stride(stride).padding(0).groups(groups).bias(false));
+}
+
+torch::Tensor run(nn::Conv2d& c, const torch::Tensor& x) {
+    const auto& o = c->options;
+    return conv2dSame(x, c->weight, static_cast<int>((*o.stride())[0]),
+                      static_cast<int>(o.groups()));
 }
 
 nn::BatchNorm2d bn(int channels) {
@@ -68,17 +72,17 @@ StaticNetImpl::StaticNetImpl(const ArchitectureSpec& spec)
 }
 
 torch::Tensor StaticNetImpl::forward(const torch::Tensor& x) {
-    torch::Tensor h = torch::relu6(stemBn(stem(x)));
+    torch::Tensor h = torch::relu6(stemBn(run(stem, x)));
     for (auto& b : blocks) {
         torch::Tensor y = h;
         if (!b.expand.is_empty())
-            y = torch::relu6(b.expandBn(b.expand(y)));
-        y = torch::relu6(b.depthwiseBn(b.depthwise(y)));
-        y = b.projectBn(b.project(y));
+            y = torch::relu6(b.expandBn(run(b.expand, y)));
+        y = torch::relu6(b.depthwiseBn(run(b.depthwise, y)));
+        y = b.projectBn(run(b.project, y));
         h = b.residual ? y + h : y;
     }
     if (!headConv.is_empty())
-        h = torch::relu6(headBn(headConv(h)));
+        h = torch::relu6(headBn(run(headConv, h)));
     return classifier(h.mean({2, 3}));
 }
 

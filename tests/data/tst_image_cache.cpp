@@ -171,7 +171,7 @@ void TestImageCache::tensorsAreNchwInMinusOneToOne() {
     QVERIFY(t.max().item<float>() <= 1.0f);
     // Channel c of pixel (y, x) of row 3 is byte (y * 12 + x) * 3 + c.
     const std::uint8_t* img = set->image(3);
-    QCOMPARE(t[1][2][5][4].item<float>(), img[(5 * 12 + 4) * 3 + 2] / 127.5f - 1.0f);
+    QCOMPARE(t[1][2][5][4].item<float>(), (img[(5 * 12 + 4) * 3 + 2] - 128) / 128.0f);
     const auto labels = labelsToTensor(*set, 2, 7);
     QCOMPARE(labels.size(0), std::int64_t{5});
     QCOMPARE(labels[0].item<std::int64_t>(), std::int64_t{set->labels[2]});

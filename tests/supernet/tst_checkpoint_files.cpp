@@ -72,6 +72,7 @@ private Q_SLOTS:
     void overwrittenCheckpointIsRefused();
     void nonFiniteWeightsAreRefused();
     void checkpointWithoutFingerprintsStillLoads();
+    void checkpointOfSymmetricPaddingIsRefused();
     void damagedOptimizerStateIsRefusedOnResume();
     void unwritableOutIsRefusedBeforeTraining_data();
     void unwritableOutIsRefusedBeforeTraining();
@@ -207,6 +208,38 @@ void TestCheckpointFiles::nonFiniteWeightsAreRefused() {
         fixtures::cliRun({"eval", "--supernet", QString::fromStdString(file.string()), "--dataset",
                           QString::fromStdString(path("squares").string()), "--sample", "1"});
     expectOneLineError(r, file, QStringLiteral("non-finite weights"));
+}
+
+// Schema version 1 supernets padded symmetrically and took x / 127.5 - 1: refused with what to
+// do, by the loader and by the CLI; a version from the future is refused too.
+void TestCheckpointFiles::checkpointOfSymmetricPaddingIsRefused() {
+    Supernet net(tinySpace(), 2);
+    CheckpointMeta meta;
+    meta.space = tinySpace().toJson();
+    meta.classes = 2;
+    meta.datasetName = dataset_->name;
+    meta.datasetFingerprint = dataset_->fingerprint;
+    for (const int version : {1, kCheckpointSchemaVersion + 1}) {
+        meta.schemaVersion = version;
+        const auto file = path("v" + std::to_string(version) + ".pt");
+        saveCheckpoint(file, *net, meta);
+        const QString words = version == 1 ? QStringLiteral("symmetric padding")
+                                           : QStringLiteral("newer than this program");
+        try {
+            loadCheckpoint(file);
+            QFAIL("expected InputError");
+        } catch (const InputError& e) {
+            QVERIFY2(QString::fromStdString(e.what()).contains(words), e.what());
+        }
+        const auto r = fixtures::cliRun(
+            {"eval", "--supernet", QString::fromStdString(file.string()), "--dataset",
+             QString::fromStdString(path("squares").string()), "--sample", "1"});
+        expectOneLineError(r, file, words);
+    }
+    meta.schemaVersion = kCheckpointSchemaVersion;
+    saveCheckpoint(path("current-version.pt"), *net, meta);
+    QCOMPARE(loadCheckpoint(path("current-version.pt")).meta.schemaVersion,
+             kCheckpointSchemaVersion);
 }
 
 // A checkpoint of an earlier version (no fingerprints): accepted, checked for finite weights.

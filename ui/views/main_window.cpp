@@ -134,7 +134,7 @@ void MainWindow::makeDocks() {
     table_->setModel(filter_);
     table_->setSortingEnabled(true);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table_->setSelectionMode(QAbstractItemView::SingleSelection);
+    table_->setSelectionMode(QAbstractItemView::ExtendedSelection); // several to export
     table_->verticalHeader()->hide();
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     // Fitted to 100 rows, those in view first: Qt's default measures 1,000 rows, 13,000
@@ -222,6 +222,8 @@ void MainWindow::makeMenus() {
     file->addAction(QStringLiteral("C&lear the comparison"), this, &MainWindow::clearComparison);
     file->addAction(QStringLiteral("Export chart (PNG / SVG)..."), this, &MainWindow::exportChart);
     file->addAction(QStringLiteral("Export candidates (CSV)..."), this, &MainWindow::exportCsv);
+    file->addAction(QStringLiteral("&Export selected candidates for firmware..."),
+                    QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportSelected);
     file->addSeparator();
     file->addAction(QStringLiteral("Pr&eferences..."), QKeySequence::Preferences, this,
                     &MainWindow::showPreferences);

@@ -97,6 +97,9 @@ public Q_SLOTS:
     void togglePause();
     void stop();
     void selectRow(std::size_t row);
+    // File > Export selected candidates: the table's selected rows (or the chart's selected
+    // point) of the shown run, in an ExportDialog (a child of the window, deleted on close).
+    void exportSelected();
     // Brings the centre view whose tab title starts with `title` to the front ("Supernet
     // training", "Hypervolume race", "Pareto frontier"); false when there is none.
     bool showView(const QString& title);
@@ -130,6 +133,7 @@ private:
     // job() with an edited space written into `spaceFolder`.
     SearchJob job(const QString& spaceFolder) const;
     void fillRecentMenu();
+    std::vector<CandidateRecord> selectedCandidates() const;
 
     RunRecords* records_ = nullptr;
     RunRecords* reference_ = nullptr; // a stored run drawn next to records_ (compareWithRun)
@@ -158,6 +162,7 @@ private:
     std::optional<SearchConfig> baseConfig_; // a project's settings the panels do not show
     QMenu* recentMenu_ = nullptr;
     std::optional<std::pair<std::filesystem::path, std::int64_t>> opened_; // by openRun()
+    std::filesystem::path shownStore_; // the store of the run on view (live or opened)
 };
 
 } // namespace dnas::ui

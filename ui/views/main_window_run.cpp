@@ -88,6 +88,7 @@ bool MainWindow::launch(const SearchJob& j) {
     paused_ = false;
     if (!runner_->start(j))
         return false;
+    shownStore_ = j.store;
     run_->setState(true, false);
     space_->setEnabled(false);
     statusBar()->showMessage(QStringLiteral("Preparing the supernet..."));

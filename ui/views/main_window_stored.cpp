@@ -65,6 +65,7 @@ void MainWindow::openRun(const std::filesystem::path& path, std::int64_t runId) 
             hypervolume_->addPoint(mode, evaluations, value);
     run_->setStore(QString::fromStdString(path.string()));
     opened_ = std::make_pair(path, runId);
+    shownStore_ = path;
     const auto text = QStringLiteral("Run %1 of %2: %3, %4 evaluations, created %5")
                           .arg(runId)
                           .arg(QString::fromStdString(path.string()))

@@ -1,0 +1,136 @@
+#include "export/export_checks.h"
+
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <opencv2/dnn.hpp>
+#include <torch/torch.h>
+
+#include "export/armnn_runner.h"
+#include "export/graph_builder.h"
+#include "export/int8_reference.h"
+#include "export/tflite_writer.h"
+
+namespace dnas {
+
+void to_json(nlohmann::json& j, const RuntimeCheck& c) {
+    j = {{"runtime", c.runtime},
+         {"file", c.file},
+         {"images", c.images},
+         {"largest_difference", c.largestDifference},
+         {"tolerance", c.tolerance},
+         {"largest_logit_difference", c.largestLogitDifference >= 0
+                                          ? nlohmann::json(c.largestLogitDifference)
+                                          : nlohmann::json()},
+         {"same_top_class", c.sameClass}};
+}
+
+namespace {
+
+std::vector<std::int8_t> nhwcRow(const torch::Tensor& q, std::int64_t row) {
+    const auto t = q[row].permute({1, 2, 0}).contiguous();
+    const auto* p = t.data_ptr<std::int8_t>();
+    return {p, p + t.numel()};
+}
+
+std::int64_t topClass(const std::int8_t* v, std::size_t n) {
+    std::size_t best = 0;
+    for (std::size_t c = 1; c < n; ++c)
+        if (v[c] > v[best])
+            best = c;
+    return static_cast<std::int64_t>(best);
+}
+
+// The graph cut after its fully connected layer, written and run like the real file.
+double logitDifference(const ExportGraph& graph, const torch::Tensor& q,
+                       const torch::Tensor& logits) {
+    ExportGraph cut = graph;
+    cut.ops.pop_back(); // the softmax
+    cut.output = cut.logits;
+    ArmnnTflite armnn(tfliteModel(cut, "logits"), "model_int8.tflite (cut at the logits)");
+    const auto want = logits.contiguous();
+    double worst = 0;
+    for (std::int64_t i = 0; i < q.size(0); ++i) {
+        const auto got = armnn.run(nhwcRow(q, i));
+        const auto* w = want[i].data_ptr<std::int8_t>();
+        for (std::size_t c = 0; c < got.size(); ++c)
+            worst = std::max(worst, std::abs(static_cast<double>(got[c] - w[c])));
+    }
+    return worst;
+}
+
+} // namespace
+
+RuntimeCheck checkWithArmnn(const ExportGraph& graph, const std::string& tflite,
+                            const torch::Tensor& x, const std::vector<std::size_t>& samples,
+                            const std::vector<int>& labels, std::size_t count,
+                            std::vector<TestVector>& vectors) {
+    RuntimeCheck check;
+    check.runtime = ArmnnTflite::runtimeName();
+    check.file = "model_int8.tflite";
+    check.tolerance = 2;
+    ArmnnTflite armnn(tflite, check.file);
+    const auto q = quantiseInput(graph, x);
+    const auto outputs = runInt8Graph(graph, q);
+    const auto reference = outputs.probabilities.contiguous();
+    const auto classes = static_cast<std::size_t>(graph.classes);
+    for (std::int64_t i = 0; i < x.size(0); ++i) {
+        const auto input = nhwcRow(q, i);
+        const auto got = armnn.run(input);
+        const auto* want = reference[i].data_ptr<std::int8_t>();
+        for (std::size_t c = 0; c < classes; ++c)
+            check.largestDifference =
+                std::max(check.largestDifference, std::abs(static_cast<double>(got[c] - want[c])));
+        check.sameClass += topClass(got.data(), classes) == topClass(want, classes);
+        ++check.images;
+        if (vectors.size() < count)
+            vectors.push_back({samples[static_cast<std::size_t>(i)],
+                               labels[static_cast<std::size_t>(i)], input,
+                               std::vector<std::int8_t>(want, want + classes)});
+    }
+    check.largestLogitDifference = logitDifference(graph, q, outputs.logits);
+    const double worst = std::max(check.largestDifference, check.largestLogitDifference);
+    if (worst > check.tolerance)
+        throw std::runtime_error("export check failed: Arm NN's output differs from the int8 "
+                                 "reference by " +
+                                 std::to_string(worst) + " int8 steps");
+    return check;
+}
+
+RuntimeCheck checkWithOpenCv(const ExportGraph& graph, const std::string& onnx,
+                             const torch::Tensor& x) {
+    RuntimeCheck check;
+    check.runtime = std::string("OpenCV ") + CV_VERSION + " DNN";
+    check.file = "model_fp32.onnx";
+    check.tolerance = 1e-4;
+    auto net = cv::dnn::readNetFromONNX(onnx.data(), onnx.size());
+    net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    const auto expected = runFloatGraph(graph, x).contiguous();
+    const auto input = x.contiguous();
+    for (std::int64_t i = 0; i < x.size(0); ++i) {
+        const int shape[4] = {1, static_cast<int>(x.size(1)), static_cast<int>(x.size(2)),
+                              static_cast<int>(x.size(3))};
+        cv::Mat blob(4, shape, CV_32F, const_cast<float*>(input[i].data_ptr<float>()));
+        net.setInput(blob);
+        const cv::Mat out = net.forward();
+        const auto* want = expected[i].data_ptr<float>();
+        const auto* got = out.ptr<float>();
+        std::size_t bestGot = 0;
+        std::size_t bestWant = 0;
+        for (int c = 0; c < graph.classes; ++c) {
+            const auto k = static_cast<std::size_t>(c);
+            check.largestDifference =
+                std::max(check.largestDifference, std::abs(static_cast<double>(got[k] - want[k])));
+            bestGot = got[k] > got[bestGot] ? k : bestGot;
+            bestWant = want[k] > want[bestWant] ? k : bestWant;
+        }
+        check.sameClass += bestGot == bestWant;
+        ++check.images;
+    }
+    if (check.largestDifference > check.tolerance)
+        throw std::runtime_error("export check failed: OpenCV's output of the float ONNX model "
+                                 "differs from LibTorch's by " +
+                                 std::to_string(check.largestDifference));
+    return check;
+}
+
+} // namespace dnas

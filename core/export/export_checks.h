@@ -1,0 +1,45 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+#include <torch/types.h>
+
+#include "export/export_graph.h"
+#include "export/firmware_files.h"
+
+namespace dnas {
+
+// What the independent runtimes said about the exported files, for the model card.
+struct RuntimeCheck {
+    std::string runtime; // "Arm NN (libarmnn 22.0) CpuRef", "OpenCV 4.6.0 DNN"
+    std::string file;
+    std::size_t images = 0;
+    double largestDifference = 0; // int8 steps (Arm NN) or absolute probability (float ONNX)
+    // Arm NN: the same model cut after the fully connected layer, int8 steps on the logits
+    // (saturated probabilities hide errors: a wrong padding moves logits by 7-12 steps and
+    // probabilities by 1); negative when not measured.
+    double largestLogitDifference = -1;
+    double tolerance = 0;
+    std::size_t sameClass = 0; // images where the runtime's top class equals ours
+};
+
+void to_json(nlohmann::json& j, const RuntimeCheck& c);
+
+// Runs `tflite` in Arm NN on every image of `x` (NCHW floats as imagesToTensor makes) and
+// compares its int8 probabilities with the LibTorch int8 reference, and the same for the
+// logits of the graph cut after its fully connected layer; throws std::runtime_error when they
+// differ by more than 2 steps (a defect of the export, not of the user's input).
+// Fills `vectors` with the first `count` images as test vectors (`samples`, `labels` per row).
+RuntimeCheck checkWithArmnn(const ExportGraph& graph, const std::string& tflite,
+                            const torch::Tensor& x, const std::vector<std::size_t>& samples,
+                            const std::vector<int>& labels, std::size_t count,
+                            std::vector<TestVector>& vectors);
+
+// Loads the float ONNX model in OpenCV's DNN module, runs `x` and compares the probabilities
+// with the float graph's; throws std::runtime_error above 1e-4.
+RuntimeCheck checkWithOpenCv(const ExportGraph& graph, const std::string& onnx,
+                             const torch::Tensor& x);
+
+} // namespace dnas
