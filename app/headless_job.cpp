@@ -1,5 +1,7 @@
 #include "headless_job.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -20,6 +22,8 @@
 #include "data/dataset_loader.h"
 #include "data/image_cache.h"
 #include "engine/search_session.h"
+#include "export/export_request.h"
+#include "report/run_frontier.h"
 #include "report/run_summary.h"
 #include "views/frontier_picture.h"
 
@@ -37,6 +41,38 @@ void writeFile(const std::filesystem::path& path, const std::string& text) {
             throw std::runtime_error("cannot write " + tmp + " (disk full or no permission?)");
     }
     std::filesystem::rename(tmp, path);
+}
+
+// The most accurate candidate of the DNAS frontier, exported for firmware into
+// results/export-dnas-best (replacing an earlier job's); the summary line.
+std::string exportBest(const HeadlessOptions& o, RunStore& store, std::int64_t runId,
+                       const SearchConfig& c, const McuCatalog& catalog, std::ostream& err) {
+    const auto records = store.candidates(runId);
+    const auto front = frontierOf(records, "dnas", c.budgets, c.objectives);
+    if (front.empty())
+        return "No DNAS candidate met the budgets: nothing exported.\n";
+    const auto best = *std::max_element(front.begin(), front.end(), [&](auto a, auto b) {
+        return records[a].accuracy < records[b].accuracy;
+    });
+    ExportRequest r;
+    r.store = o.resultsDir / "runs.db";
+    r.run = runId;
+    r.candidateId = records[best].id;
+    r.outDir = o.resultsDir / "export-dnas-best";
+    r.overwrite = true;
+    const auto outcome = runExport(r, catalog, [&err](const std::string& line) {
+        err << "export: " << line << "\n";
+    });
+    const auto& val = outcome.card["accuracy"]["validation"];
+    char line[320];
+    std::snprintf(line, sizeof line,
+                  "Exported the most accurate DNAS candidate (%s) to %s: validation accuracy "
+                  "float %.4f, int8 %.4f; model_int8.tflite %lld bytes, checked by Arm NN\n",
+                  outcome.card["name"].get<std::string>().c_str(),
+                  std::filesystem::absolute(outcome.folder).string().c_str(),
+                  val["float"]["accuracy"].get<double>(), val["int8"]["accuracy"].get<double>(),
+                  outcome.card["tflite"]["bytes"].get<long long>());
+    return line;
 }
 
 // DNAS against HW-NAS on the dataset: writes runs.db, search.json and search.txt; returns
@@ -78,6 +114,7 @@ std::string runSearch(const HeadlessOptions& o, const std::shared_ptr<Dataset>& 
     writeFile(o.resultsDir / "search.json", show.dump(2) + "\n");
     writeFile(o.resultsDir / "search.txt", text.str());
     ui::writeFrontierPicture(o.resultsDir / "runs.db", runId, o.resultsDir / "frontier.png");
+    text << exportBest(o, *store, runId, c, catalog, err);
     return text.str();
 }
 
@@ -149,7 +186,9 @@ int runHeadlessJob(const HeadlessOptions& options, std::ostream& out, std::ostre
         out << "dnas-studio: no display, so the main job ran headless. Results are in "
             << std::filesystem::absolute(resultsDir).string()
             << " (cost-report.txt/.json, mcu-summary.txt/.json, dataset.json"
-            << (options.search ? ", search.txt/.json, runs.db, frontier.png" : "") << ")\n";
+            << (options.search ? ", search.txt/.json, runs.db, frontier.png, export-dnas-best/"
+                               : "")
+            << ")\n";
         return cli::kExitOk;
     } catch (const InputError& e) {
         for (const auto& p : e.problems())

@@ -8,6 +8,7 @@
 #include <QApplication>
 #include <QMessageBox>
 #include <QPixmap>
+#include <QPointer>
 #include <QTimer>
 
 #include "chart/pareto_chart.h"
@@ -16,6 +17,7 @@
 #include "headless_job.h"
 #include "store/run_store.h"
 #include "views/budget_panel.h"
+#include "views/export_dialog.h"
 #include "views/main_window.h"
 #include "views/run_panel.h"
 #include "views/space_panel.h"
@@ -63,8 +65,10 @@ void usage() {
            "                      event-loop stall, quit\n"
            "  --select-best       select the most accurate DNAS frontier candidate (with\n"
            "                      --screenshot: just before the picture is taken)\n"
-           "  --screenshot FILE   save a PNG of the window after --screenshot-delay seconds\n"
-           "                      (default 1), then quit\n";
+           "  --export ID         open the Export dialog for candidate ID of the opened run\n"
+           "  --export-to DIR     with --export: export into DIR at once\n"
+           "  --screenshot FILE   save a PNG of the window (the Export dialog when it is\n"
+           "                      open) after --screenshot-delay seconds (default 1), then quit\n";
 }
 
 } // namespace
@@ -76,7 +80,7 @@ int main(int argc, char** argv) {
     std::string screenshot;
     std::string trainSubset, maxEvals, seed, delay;
     bool start = false, selectBest = false;
-    std::string open, benchUi, view, project, compare;
+    std::string open, benchUi, view, project, compare, exportId, exportTo;
     double screenshotDelay = 1;
     const std::map<std::string, std::string*> valued = {{"--results", &results},
                                                         {"--mcu", &job.mcu},
@@ -86,6 +90,8 @@ int main(int argc, char** argv) {
                                                         {"--view", &view},
                                                         {"--project", &project},
                                                         {"--compare", &compare},
+                                                        {"--export", &exportId},
+                                                        {"--export-to", &exportTo},
                                                         {"--bench-ui", &benchUi},
                                                         {"--dataset", &job.dataset},
                                                         {"--space", &job.space},
@@ -180,6 +186,20 @@ int main(int argc, char** argv) {
         if (!view.empty() && !window.showView(QString::fromStdString(view)))
             throw dnas::InputError("--view", "no view '" + view +
                                                  "' (Pareto, Hypervolume or Supernet training)");
+        QPointer<dnas::ui::ExportDialog> exporting;
+        if (!exportId.empty()) {
+            char* end = nullptr;
+            const long long id = std::strtoll(exportId.c_str(), &end, 10);
+            if (*end == '\0' && id > 0)
+                exporting = window.exportCandidates({id});
+            if (!exporting)
+                throw dnas::InputError("--export", "no candidate '" + exportId +
+                                                       "' in the opened run (give --open STORE)");
+            if (!exportTo.empty()) {
+                exporting->setFolder(QString::fromStdString(exportTo));
+                QTimer::singleShot(0, exporting, &dnas::ui::ExportDialog::startExport);
+            }
+        }
         if (start)
             QTimer::singleShot(0, &window, &dnas::ui::MainWindow::start);
         auto best = [&window] {
@@ -194,8 +214,9 @@ int main(int argc, char** argv) {
             const int delayMs = static_cast<int>(screenshotDelay * 1000);
             if (selectBest)
                 QTimer::singleShot(std::max(0, delayMs - 600), &window, best);
-            QTimer::singleShot(delayMs, &window, [&window, &screenshot] {
-                if (!window.grab().save(QString::fromStdString(screenshot)))
+            QTimer::singleShot(delayMs, &window, [&window, &screenshot, exporting] {
+                QWidget* shown = exporting ? static_cast<QWidget*>(exporting.data()) : &window;
+                if (!shown->grab().save(QString::fromStdString(screenshot)))
                     std::cerr << "dnas-studio: error: cannot write " << screenshot << '\n';
                 QApplication::quit();
             });

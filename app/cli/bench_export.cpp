@@ -46,6 +46,19 @@ std::vector<CandidateRecord> frontierCandidates(const Options& o) {
     return out;
 }
 
+// A scratch folder removed however the bench ends.
+struct TempFolder {
+    std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                 ("dnas-bench-export-" + std::to_string(::getpid()));
+    TempFolder() { std::filesystem::create_directories(path); }
+    ~TempFolder() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored);
+    }
+    TempFolder(const TempFolder&) = delete;
+    TempFolder& operator=(const TempFolder&) = delete;
+};
+
 double median(std::vector<double> v) {
     if (v.empty())
         return 0;
@@ -64,9 +77,11 @@ Command addBenchExportCommand(CLI::App& bench) {
     app->add_option("--limit", o->limit, "Export at most this many candidates (0: all)");
     app->add_option("--calibration-images", o->calibrationImages,
                     "Training images that set the int8 ranges")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
     app->add_option("--check-images", o->checkImages, "Images run through Arm NN and OpenCV")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
     app->add_flag("--json", o->json, "Print the figures as JSON");
     return {
         app, [o](std::ostream& out, std::ostream& err) {
@@ -80,9 +95,8 @@ Command addBenchExportCommand(CLI::App& bench) {
                       {},
                       "run " + std::to_string(o->run) + " has no frontier candidate"}});
             const auto catalog = loadMcuCatalog(err);
-            const auto root = std::filesystem::temp_directory_path() /
-                              ("dnas-bench-export-" + std::to_string(::getpid()));
-            std::filesystem::create_directories(root);
+            const TempFolder temp;
+            const auto& root = temp.path;
             TextTable table;
             for (const char* h :
                  {"candidate", "mode", "data", "wall s", "export s", "float val", "int8 val",
@@ -132,7 +146,6 @@ Command addBenchExportCommand(CLI::App& bench) {
                                 {"checks", card["checks"]}});
                 err << "exported candidate " << c.id << " in " << fixed(wall, 1) << " s\n";
             }
-            std::filesystem::remove_all(root);
             double worst = 0;
             double mean = 0;
             for (const double d : deltas) {

@@ -66,6 +66,7 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
             std::string sramBudget, flashBudget;
             double latencyBudget = 0;
             std::int64_t resume = 0;
+            std::string evaluator = "bn";
             std::size_t trainSubset = 0;
             SearchConfig config;
         };
@@ -114,6 +115,14 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                         "Train the supernet on a subset of this many images");
         app->add_option("--val-subset", a->config.eval.valSubset,
                         "Score on a stratified validation subset of this size");
+        app->add_option("--evaluator", a->evaluator,
+                        "bn (batch-norm recalibration, default), finetune (the paper's) or "
+                        "scratch")
+            ->capture_default_str();
+        app->add_option("--calibration-images", a->config.eval.calibrationImages,
+                        "Training images for batch-norm recalibration")
+            ->capture_default_str()
+            ->check(CLI::Range(1, 1'000'000));
         app->add_option("--store", a->store, "SQLite run store (created if missing)")->required();
         app->add_option("--resume", a->resume, "Continue run RUN of the store");
         commands.push_back(
@@ -122,6 +131,11 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                  auto store = RunStore::open(a->store);
                  try {
                      auto& c = a->config;
+                     const auto kind = parseEvaluatorKind(a->evaluator);
+                     if (!kind)
+                         throw InputError("--evaluator", "unknown evaluator '" + a->evaluator +
+                                                             "' (use bn, finetune or scratch)");
+                     c.eval.kind = *kind;
                      std::optional<RunInfo> resumed;
                      if (a->resume > 0) {
                          // The run's own dataset, space, MCU and supernet unless given again.

@@ -60,7 +60,7 @@ private:
 
 // `dnas eval --model`: a static network (model.pt of an export) on its own data configuration.
 int evalModel(const DataArgs& dataArgs, const std::string& model, const EvalOptions& eval,
-              bool json, std::ostream& out) {
+              bool json, std::ostream& out, std::ostream& err) {
     auto loaded = loadStaticNet(model);
     DataArgs data = dataArgs;
     if (!data.given())
@@ -73,6 +73,10 @@ int evalModel(const DataArgs& dataArgs, const std::string& model, const EvalOpti
               {},
               "has " + std::to_string(loaded.meta.classes.size()) + " classes, dataset " +
                   data.dataset + " has " + std::to_string(dataset->classes.size())}});
+    if (dataset->fingerprint != loaded.meta.datasetFingerprint)
+        err << "dnas: warning: " << model << " was trained on " << loaded.meta.datasetName
+            << " (fingerprint " << loaded.meta.datasetFingerprint << "), scored here on "
+            << dataset->name << " (" << dataset->fingerprint << ")\n";
     ImageCache cache(dataset, data.cacheOptions());
     Evaluator evaluator(Supernet{nullptr}, dataset, cache, eval); // validate() only
     const auto m = evaluator.validate(*loaded.net, loaded.meta.data);
@@ -251,7 +255,7 @@ void addSupernetCommands(CLI::App& parent, std::vector<Command>& commands) {
         app->add_flag("--json", a->json,
                       "Print {\"candidates\": [{candidate, accuracy, seconds, metrics}]}");
         commands.push_back(
-            {app, [a, file, sample, modelOption](std::ostream& out, std::ostream&) {
+            {app, [a, file, sample, modelOption](std::ostream& out, std::ostream& err) {
                  if (!a->model.empty()) {
                      if (file->count() + sample->count() > 0)
                          throw InputError("--model", "a model is scored alone: leave out "
@@ -260,7 +264,7 @@ void addSupernetCommands(CLI::App& parent, std::vector<Command>& commands) {
                      if (!split || *split == Split::Train)
                          throw InputError("--split", "use validation or test");
                      a->eval.split = *split;
-                     return evalModel(a->data, a->model, a->eval, a->json, out);
+                     return evalModel(a->data, a->model, a->eval, a->json, out, err);
                  }
                  (void)modelOption;
                  if (a->supernet.empty())

@@ -83,7 +83,8 @@ nlohmann::json SearchConfig::toJson() const {
                         {"time_limit_seconds", timeLimitSeconds},
                         {"seed", seed},
                         {"evaluator", toString(eval.kind)},
-                        {"val_subset", eval.valSubset}};
+                        {"val_subset", eval.valSubset},
+                        {"calibration_images", eval.calibrationImages}};
     if (fixedData)
         j["fixed_data"] = *fixedData;
     if (inputs.is_object() && !inputs.empty())
@@ -144,6 +145,10 @@ SearchConfig SearchConfig::fromJson(const nlohmann::json& j, const std::string& 
         r.problem("evaluator", "unknown evaluator '" + evaluator + "'");
     c.eval.valSubset =
         static_cast<std::size_t>(r.integer(root, "", "val_subset", req, 0, kMaxCount).value_or(0));
+    // Absent from runs of earlier versions, which always recalibrated on the default count.
+    c.eval.calibrationImages = static_cast<std::size_t>(
+        r.integer(root, "", "calibration_images", Presence::Optional, 1, kMaxCount)
+            .value_or(static_cast<long long>(EvalOptions{}.calibrationImages)));
     if (const auto* f = r.object(root, "", "fixed_data", Presence::Optional)) {
         const auto resolution = r.integer(*f, "fixed_data", "resolution", req, 1, 1 << 16);
         const auto colourText = text(*f, "fixed_data", "colour");

@@ -66,8 +66,6 @@ public:
     Metrics validate(const Scorer& scores, const DataConfig& config);
     // Batch-norm statistics of `net` measured afresh on the calibration images at `config`.
     void recalibrateBatchNorm(StaticNetImpl& net, const DataConfig& config);
-    // Training images the batch-norm recalibration uses (a seeded subset of the training split).
-    const std::vector<std::size_t>& calibrationIndices() const { return calibrationIndices_; }
     const std::vector<std::size_t>& validationIndices() const { return validationIndices_; }
     // Plain SGD training of a static network at a data configuration.
     void train(StaticNetImpl& net, const DataConfig& config, long long steps);

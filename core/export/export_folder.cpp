@@ -4,7 +4,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
 
 #include "common/error.h"
 
@@ -17,14 +21,22 @@ namespace fs = std::filesystem;
     throw InputError({{out.string(), 0, {}, message}});
 }
 
-fs::path parentOf(const fs::path& out) {
-    const auto parent = fs::absolute(out).parent_path();
-    return parent.empty() ? fs::current_path() : parent;
+// `out` absolute and normalised, without a trailing separator ("exports/m1/" -> ".../m1").
+fs::path normalised(const fs::path& out) {
+    auto p = fs::absolute(out).lexically_normal();
+    if (p.filename().empty() && p.has_parent_path() && p != p.root_path())
+        p = p.parent_path();
+    return p;
 }
 
-fs::path siblingOf(const fs::path& out, const std::string& tag) {
-    return parentOf(out) / ("." + fs::absolute(out).filename().string() + "." + tag + "-" +
-                            std::to_string(::getpid()));
+// A fresh hidden folder beside `out` ("." + name + ".partial-XXXXXX"), made by mkdtemp so that
+// two exports to the same place never share one.
+fs::path freshSibling(const fs::path& out, const std::string& tag) {
+    std::string pattern =
+        (out.parent_path() / ("." + out.filename().string() + "." + tag + "-XXXXXX")).string();
+    if (::mkdtemp(pattern.data()) == nullptr)
+        refuse(out, "cannot create a folder beside it: " + std::string(std::strerror(errno)));
+    return pattern;
 }
 
 // Writes and flushes one file; the error text of the first failure, or empty.
@@ -32,53 +44,79 @@ std::string writeFile(const fs::path& path, const std::string& bytes) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return std::strerror(errno);
+    std::string error;
     std::size_t done = 0;
-    while (done < bytes.size()) {
+    while (done < bytes.size() && error.empty()) {
         const auto n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            const std::string error = std::strerror(errno);
-            ::close(fd);
-            return error;
-        }
-        done += static_cast<std::size_t>(n);
+        if (n >= 0)
+            done += static_cast<std::size_t>(n);
+        else if (errno != EINTR)
+            error = std::strerror(errno);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0)
-        return std::strerror(errno);
-    return {};
+    if (error.empty() && ::fsync(fd) != 0)
+        error = std::strerror(errno);
+    if (::close(fd) != 0 && error.empty())
+        error = std::strerror(errno);
+    return error;
+}
+
+void syncFolder(const fs::path& folder) {
+    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+// Whether `folder` holds an export of DNAS Studio (the only kind of folder --overwrite replaces).
+bool isExport(const fs::path& folder) {
+    std::ifstream in(folder / "model_card.json");
+    if (!in)
+        return false;
+    try {
+        const auto card = nlohmann::json::parse(in);
+        return card.is_object() && card.value("kind", "") == "dnas-studio-model-card";
+    } catch (const nlohmann::json::exception&) {
+        return false;
+    }
 }
 
 } // namespace
 
-void checkExportFolder(const fs::path& out, bool overwrite) {
+void checkExportFolder(const fs::path& given, bool overwrite) {
+    if (given.empty())
+        refuse(given, "no output folder given");
+    const auto out = normalised(given);
+    const auto name = out.filename().string();
+    if (name.empty() || name == "." || name == ".." || out == out.root_path())
+        refuse(given, "name a new folder to export into");
     std::error_code ec;
-    if (out.empty())
-        refuse(out, "no output folder given");
     const auto status = fs::status(out, ec);
     if (fs::exists(status) && !fs::is_directory(status))
-        refuse(out, "is a file, expected a folder to export into");
+        refuse(given, "is a file, expected a folder to export into");
     if (fs::exists(status) && !overwrite)
-        refuse(out, "already exists; choose another --out or pass --overwrite");
-    const auto parent = parentOf(out);
+        refuse(given, "already exists; choose another folder, or replace it (--overwrite)");
+    if (fs::exists(status) && !isExport(out))
+        refuse(given, "exists and is not an export of DNAS Studio (no model_card.json of one); "
+                      "it is never replaced");
+    const auto parent = out.parent_path();
     if (!fs::is_directory(parent, ec))
-        refuse(out, "its parent folder " + parent.string() + " does not exist");
+        refuse(given, "its parent folder " + parent.string() + " does not exist");
     if (::access(parent.c_str(), W_OK) != 0)
-        refuse(out, "cannot create a folder in " + parent.string() + ": " + std::strerror(errno));
+        refuse(given, "cannot create a folder in " + parent.string() + ": " + std::strerror(errno));
 }
 
-void writeExportFolder(const fs::path& out, const std::vector<ExportFile>& files, bool overwrite) {
-    checkExportFolder(out, overwrite);
-    const auto partial = siblingOf(out, "partial");
-    std::error_code ec;
-    fs::remove_all(partial, ec);
+void writeExportFolder(const fs::path& given, const std::vector<ExportFile>& files,
+                       bool overwrite) {
+    checkExportFolder(given, overwrite);
+    const auto out = normalised(given);
+    const auto partial = freshSibling(out, "partial");
     const auto fail = [&](const std::string& message) {
         std::error_code ignored;
         fs::remove_all(partial, ignored);
-        refuse(out, message);
+        refuse(given, message);
     };
-    if (!fs::create_directory(partial, ec))
-        fail("cannot create a folder beside it: " + ec.message());
+    std::error_code ec;
     for (const auto& f : files) {
         const auto path = partial / f.path;
         fs::create_directories(path.parent_path(), ec);
@@ -91,11 +129,12 @@ void writeExportFolder(const fs::path& out, const std::vector<ExportFile>& files
         fs::rename(partial, out, ec);
         if (ec)
             fail("cannot move the finished export into place: " + ec.message());
+        syncFolder(out.parent_path());
         return;
     }
     // Replace: the old folder moves aside first, so a failure leaves one complete folder.
-    const auto old = siblingOf(out, "old");
-    fs::remove_all(old, ec);
+    const auto old = freshSibling(out, "old");
+    fs::remove(old, ec); // rename() needs the name free
     fs::rename(out, old, ec);
     if (ec)
         fail("cannot move the existing folder aside: " + ec.message());
@@ -105,6 +144,7 @@ void writeExportFolder(const fs::path& out, const std::vector<ExportFile>& files
         fs::rename(old, out, ignored);
         fail("cannot move the finished export into place: " + ec.message());
     }
+    syncFolder(out.parent_path());
     fs::remove_all(old, ec);
 }
 

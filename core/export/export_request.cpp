@@ -79,7 +79,7 @@ ExportOutcome runExport(const ExportRequest& request, const McuCatalog& catalog,
     if (!request.store.empty()) {
         if (!std::filesystem::exists(request.store))
             throw InputError({{request.store.string(), 0, {}, "run store does not exist"}});
-        store = RunStore::open(request.store);
+        store = RunStore::open(request.store, RunStore::Access::ReadOnly);
         stored =
             storedExportSource(*store, request.run, request.candidateId, catalog, request.supernet);
     } else if (request.supernet.empty() || request.candidateFile.empty()) {

@@ -1,9 +1,11 @@
 #include "export/exporter.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <torch/torch.h>
 
+#include "common/error.h"
 #include "common/utc_time.h"
 #include "cost/cost_model.h"
 #include "cost/network.h"
@@ -75,7 +77,26 @@ const RuntimeProfile& runtimeOn(const McuProfile& mcu, const RuntimeProfile& wan
     return mcu.runtimes.front();
 }
 
-nlohmann::json costsOn(const ExportJob& job, const ArchitectureSpec& spec, CostReport& searchMcu) {
+// What TensorFlow Lite Micro needs on the search's MCU, whatever the search's cost mode and
+// runtime: the arena as TFLM plans it (no in-place depthwise) with the runtime's kernels when
+// it is a TFLM one (reference or CMSIS-NN), else the MCU's first TFLM runtime.
+CostReport tflmCosts(const ExportJob& job, const ArchitectureSpec& spec) {
+    const auto mcu = std::find_if(job.mcus.begin(), job.mcus.end(),
+                                  [&job](const McuProfile& m) { return m.id == job.mcuId; });
+    if (mcu == job.mcus.end())
+        throw InputError("--mcu", "no MCU profile '" + job.mcuId + "' for the arena estimate");
+    const RuntimeProfile* runtime =
+        job.runtime.kind != RuntimeKind::TinyEngine ? &job.runtime : nullptr;
+    for (const auto& r : mcu->runtimes)
+        if (!runtime && r.kind != RuntimeKind::TinyEngine)
+            runtime = &r;
+    if (!runtime)
+        runtime = &job.runtime;
+    CostModel model;
+    return model.estimate(buildNetwork(spec), *mcu, *runtime, CostMode::Tflm, job.budgets);
+}
+
+nlohmann::json costsOn(const ExportJob& job, const ArchitectureSpec& spec) {
     CostModel model;
     const auto network = buildNetwork(spec);
     nlohmann::json costs = nlohmann::json::array();
@@ -86,8 +107,6 @@ nlohmann::json costsOn(const ExportJob& job, const ArchitectureSpec& spec, CostR
         const auto report = model.estimate(network, mcu, runtime, job.costMode, job.budgets);
         const auto own =
             model.estimate(network, mcu, runtime, job.costMode, CostModel::budgetsOf(mcu));
-        if (mcu.id == job.mcuId)
-            searchMcu = report;
         costs.push_back({{"mcu", mcu.id},
                          {"name", mcu.name},
                          {"runtime", runtime.id},
@@ -126,7 +145,9 @@ ExportResult exportCandidate(Supernet supernet, std::shared_ptr<const Dataset> d
             log(s);
     };
     checkExportFolder(options.outDir, options.overwrite);
-    torch::NoGradGuard noGrad;
+    if (options.calibrationImages == 0 || options.checkImages == 0)
+        throw InputError("--calibration-images", "the export needs at least one calibration "
+                                                 "and one check image");
     const auto& candidate = job.candidate;
     EvalOptions valOptions = job.eval;
     valOptions.split = Split::Validation;
@@ -139,7 +160,8 @@ ExportResult exportCandidate(Supernet supernet, std::shared_ptr<const Dataset> d
         test.emplace(supernet, dataset, cache, t);
     }
     say("extracting the subnet and recalibrating its batch norm");
-    auto net = val.prepare(candidate);
+    auto net = val.prepare(candidate); // trains, for runs scored by fine-tuning or from scratch
+    torch::NoGradGuard noGrad;
     nlohmann::json card;
     if (options.finetuneEpochs > 0) {
         nlohmann::json before = {{"validation", val.validate(*net, candidate.data)}};
@@ -162,7 +184,8 @@ ExportResult exportCandidate(Supernet supernet, std::shared_ptr<const Dataset> d
     say("folding batch norm and quantising to int8");
     auto graph = exportGraphOf(*net);
     const auto checks =
-        imagesOf(cache, candidate.data, val.validationIndices(), options.checkImages);
+        imagesOf(cache, candidate.data, val.validationIndices(),
+                 std::max(options.checkImages, options.testVectors));
     checkFolding(graph, *net, checks.x);
     calibrate(graph, cache, *dataset, candidate, options.calibrationImages, job.eval.seed);
     say("measuring float and int8 accuracy");
@@ -183,8 +206,8 @@ ExportResult exportCandidate(Supernet supernet, std::shared_ptr<const Dataset> d
     const auto qdq = onnxQdqModel(graph);
     checkOnnxModel(qdq, "model_int8_qdq.onnx");
 
-    CostReport searchCosts;
-    card["costs"] = costsOn(job, net->spec(), searchCosts);
+    card["costs"] = costsOn(job, net->spec());
+    const auto searchCosts = tflmCosts(job, net->spec()); // the firmware's arena and size
     FirmwareSettings firmware;
     firmware.modelName = job.name;
     firmware.classes = dataset->classes;

@@ -156,16 +156,19 @@ std::string testVectorsHeader(const std::vector<TestVector>& vectors,
             h << (i ? ", " : "") << static_cast<int>(v.expected[i]);
         h << "};\n";
     }
-    h << "\nconst int8_t* const g_test_inputs[kTestVectorCount] = {";
-    for (std::size_t k = 0; k < vectors.size(); ++k)
-        h << (k ? ", " : "") << "g_test_input_" << k;
-    h << "};\nconst int8_t* const g_test_expected[kTestVectorCount] = {";
-    for (std::size_t k = 0; k < vectors.size(); ++k)
-        h << (k ? ", " : "") << "g_test_expected_" << k;
-    h << "};\nconst int g_test_labels[kTestVectorCount] = {";
-    for (std::size_t k = 0; k < vectors.size(); ++k)
-        h << (k ? ", " : "") << vectors[k].label;
-    h << "};\n\n#endif  // DNAS_TEST_VECTORS_H_\n";
+    if (!vectors.empty()) { // no zero-length arrays (not C++)
+        h << "\nconst int8_t* const g_test_inputs[kTestVectorCount] = {";
+        for (std::size_t k = 0; k < vectors.size(); ++k)
+            h << (k ? ", " : "") << "g_test_input_" << k;
+        h << "};\nconst int8_t* const g_test_expected[kTestVectorCount] = {";
+        for (std::size_t k = 0; k < vectors.size(); ++k)
+            h << (k ? ", " : "") << "g_test_expected_" << k;
+        h << "};\nconst int g_test_labels[kTestVectorCount] = {";
+        for (std::size_t k = 0; k < vectors.size(); ++k)
+            h << (k ? ", " : "") << vectors[k].label;
+        h << "};\n";
+    }
+    h << "\n#endif  // DNAS_TEST_VECTORS_H_\n";
     return h.str();
 }
 

@@ -23,46 +23,60 @@ QuantParams activationQuant(float min, float max) {
 
 namespace {
 
-// Symmetric scales of `count` groups of weights (one group per output channel, or one group).
-// Returns the scales and fills the int8 weights; `channelOf(i)` is weight i's group.
-template <typename ChannelOf>
-std::vector<double> quantiseWeights(const std::vector<float>& w, std::size_t groups,
-                                    ChannelOf channelOf, std::vector<std::int8_t>& out) {
+// Symmetric scales of `groups` groups of weights (one group per output channel, or one
+// group): max |w| / 127, but at least `floors[group]`; fills the int8 weights. `groupOf(i)` is
+// weight i's group.
+template <typename GroupOf>
+std::vector<double> quantiseWeights(const std::vector<float>& w, const std::vector<double>& floors,
+                                    GroupOf groupOf, std::vector<std::int8_t>& out) {
+    const std::size_t groups = floors.size();
     std::vector<double> maxAbs(groups, 0.0);
     for (std::size_t i = 0; i < w.size(); ++i) {
-        auto& m = maxAbs[channelOf(i)];
+        auto& m = maxAbs[groupOf(i)];
         m = std::max(m, std::fabs(static_cast<double>(w[i])));
     }
     std::vector<double> scales(groups);
-    for (std::size_t c = 0; c < groups; ++c)
-        scales[c] = maxAbs[c] > 0 ? maxAbs[c] / 127.0 : 1.0; // an all-zero channel: any scale
+    for (std::size_t c = 0; c < groups; ++c) {
+        scales[c] = std::max(maxAbs[c] / 127.0, floors[c]);
+        if (scales[c] <= 0)
+            scales[c] = 1.0; // an all-zero channel with a zero bias: any scale
+    }
     out.resize(w.size());
     for (std::size_t i = 0; i < w.size(); ++i)
         out[i] = static_cast<std::int8_t>(
-            std::clamp(roundHalfAway(w[i] / scales[channelOf(i)]), -127.0, 127.0));
+            std::clamp(roundHalfAway(w[i] / scales[groupOf(i)]), -127.0, 127.0));
     return scales;
 }
 
 void quantiseOp(ExportOp& op, double inputScale) {
     const auto channels = static_cast<std::size_t>(op.outChannels());
+    const bool perTensor = op.kind == ExportOpKind::FullyConnected;
+    // The bias must fit int32 at scale input x weight: after batch-norm folding a channel
+    // whose gamma is near 0 has tiny weights but a bias near beta, so its weight scale is
+    // raised until the bias fits (as TFLite's converter does) instead of clamping the bias.
+    constexpr double kInt32Max = std::numeric_limits<std::int32_t>::max();
+    std::vector<double> floors(perTensor ? 1 : channels, 0.0);
+    for (std::size_t c = 0; c < op.bias.size(); ++c) {
+        auto& f = floors[perTensor ? 0 : c];
+        f = std::max(f, std::fabs(static_cast<double>(op.bias[c])) / (inputScale * kInt32Max));
+    }
     if (op.kind == ExportOpKind::Conv2d) {
         const std::size_t perChannel = op.weights.size() / channels;
         op.weightScales = quantiseWeights(
-            op.weights, channels, [perChannel](std::size_t i) { return i / perChannel; },
+            op.weights, floors, [perChannel](std::size_t i) { return i / perChannel; },
             op.qweights);
     } else if (op.kind == ExportOpKind::DepthwiseConv2d) {
         op.weightScales = quantiseWeights(
-            op.weights, channels, [channels](std::size_t i) { return i % channels; }, op.qweights);
+            op.weights, floors, [channels](std::size_t i) { return i % channels; }, op.qweights);
     } else {
         op.weightScales = quantiseWeights(
-            op.weights, 1, [](std::size_t) { return std::size_t{0}; }, op.qweights);
+            op.weights, floors, [](std::size_t) { return std::size_t{0}; }, op.qweights);
     }
     op.qbias.resize(op.bias.size());
-    constexpr double lo = std::numeric_limits<std::int32_t>::min();
-    constexpr double hi = std::numeric_limits<std::int32_t>::max();
     for (std::size_t c = 0; c < op.bias.size(); ++c) {
-        const double s = inputScale * op.weightScales[op.weightScales.size() == 1 ? 0 : c];
-        op.qbias[c] = static_cast<std::int32_t>(std::clamp(roundHalfAway(op.bias[c] / s), lo, hi));
+        const double s = inputScale * op.weightScales[perTensor ? 0 : c];
+        op.qbias[c] = static_cast<std::int32_t>(
+            std::clamp(roundHalfAway(op.bias[c] / s), -kInt32Max, kInt32Max));
     }
 }
 

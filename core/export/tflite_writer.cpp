@@ -204,8 +204,6 @@ const char* resolverCall(tfl::BuiltinOperator code) {
         return "AddReshape";
     case tfl::BuiltinOperator::SOFTMAX:
         return "AddSoftmax";
-    case tfl::BuiltinOperator::MEAN:
-        return "AddMean";
     }
     return "?";
 }

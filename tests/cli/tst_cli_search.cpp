@@ -433,6 +433,17 @@ void TestCliSearch::studioRunsHeadlessWithoutDisplay() {
     QCOMPARE(search["evaluations"].get<int>(), 8); // 4 per mode
     for (const char* mode : {"dnas", "hwnas"})
         QVERIFY2(!search["modes"][mode]["frontier"].empty(), mode);
+    // The most accurate DNAS frontier candidate, exported for firmware.
+    QVERIFY2(out.contains(QStringLiteral("Exported the most accurate DNAS candidate")),
+             qPrintable(out));
+    QFile card(results + QStringLiteral("/export-dnas-best/model_card.json"));
+    QVERIFY(card.open(QIODevice::ReadOnly));
+    const auto exported = parse(QString::fromUtf8(card.readAll()));
+    double best = 0;
+    for (const auto& e : search["modes"]["dnas"]["frontier"])
+        best = std::max(best, e["accuracy"].get<double>());
+    QCOMPARE(exported["provenance"]["search_accuracy"].get<double>(), best);
+    QVERIFY(QFile::exists(results + QStringLiteral("/export-dnas-best/model_int8.tflite")));
 }
 
 QTEST_GUILESS_MAIN(TestCliSearch)

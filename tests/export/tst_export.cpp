@@ -63,6 +63,7 @@ private Q_SLOTS:
     void generatedCCompiles();
     void finetuningTrainsBeforeQuantising();
     void exportsACandidateFileWithoutAStore();
+    void exportsARunScoredByFineTuning();
     void badRequestsAreRefused();
     void fullDiskLeavesNothing();
     void overwriteReplacesOnlyWhenDone();
@@ -211,7 +212,7 @@ struct Recorder {
 #define DNAS_CALL(name) TfLiteStatus name() { calls += #name " "; return kTfLiteOk; }
   DNAS_CALL(AddConv2D) DNAS_CALL(AddDepthwiseConv2D) DNAS_CALL(AddAdd)
   DNAS_CALL(AddAveragePool2D) DNAS_CALL(AddReshape) DNAS_CALL(AddFullyConnected)
-  DNAS_CALL(AddSoftmax) DNAS_CALL(AddMean)
+  DNAS_CALL(AddSoftmax)
 };
 #include "model_data.h"
 #include "model_settings.h"
@@ -276,12 +277,40 @@ void TestExport::exportsACandidateFileWithoutAStore() {
     QCOMPARE(card["candidate"], nlohmann::json(rec.candidate));
 }
 
+// A run scored by the paper's evaluator: the export fine-tunes the subnet as the search did
+// (with gradients, which the rest of the export does without) and gets its accuracy.
+void TestExport::exportsARunScoredByFineTuning() {
+    auto r = cliRun({"search", "--dataset", q(path("squares")), "--supernet", q(path("tiny.pt")),
+                     "--space", q(path("tiny_space.json")), "--mode", "dnas", "--max-evals", "2",
+                     "--population", "2", "--evaluator", "finetune", "--calibration-images", "40",
+                     "--store", q(path("finetune.db"))});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const auto records = RunStore::open(path("finetune.db"))->candidates(1);
+    const auto rec = std::find_if(records.begin(), records.end(),
+                                  [](const auto& c) { return c.evaluated; });
+    QVERIFY(rec != records.end());
+    const auto out = path("export-finetune-run");
+    r = cliRun({"export", "--store", q(path("finetune.db")), "--run", "1", "--candidate",
+                QString::number(rec->id), "--out", q(out), "--check-images", "8"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const auto card = nlohmann::json::parse(readFile(out / "model_card.json"));
+    const auto& val = card["accuracy"]["validation"]["float"];
+    QVERIFY2(std::abs(val["accuracy"].get<double>() - rec->accuracy) <=
+                 1.0 / val["samples"].get<double>(),
+             val.dump().c_str());
+}
+
 void TestExport::badRequestsAreRefused() {
     fs::create_directories(path("existing"));
     fixtures::writeText(path("existing") / "keep.txt", "mine");
     expectOneLineError(exportRun(QString::number(rgb_), path("existing")),
                        QStringLiteral("already exists"));
     QCOMPARE(readFile(path("existing") / "keep.txt"), std::string("mine"));
+    // --overwrite replaces earlier exports only, never a folder of the user's.
+    expectOneLineError(exportRun(QString::number(rgb_), path("existing"), {"--overwrite"}),
+                       QStringLiteral("is not an export of DNAS Studio"));
+    QCOMPARE(readFile(path("existing") / "keep.txt"), std::string("mine"));
+    expectOneLineError(exportRun(QString::number(rgb_), path(".")), QStringLiteral("already exists"));
     expectOneLineError(exportRun(QStringLiteral("9999"), path("never")),
                        QStringLiteral("no candidate 9999"));
     expectOneLineError(exportRun(QStringLiteral("abc"), path("never")),
@@ -312,7 +341,8 @@ void TestExport::fullDiskLeavesNothing() {
 
 void TestExport::overwriteReplacesOnlyWhenDone() {
     const auto out = path("replaced");
-    QCOMPARE(exportRun(QString::number(gray_), out).exitCode, 0);
+    // A trailing separator names the same folder.
+    QCOMPARE(exportRun(QString::number(gray_), out.string() + "/").exitCode, 0);
     fixtures::writeText(out / "stale.txt", "old");
     const auto r = exportRun(QString::number(rgb_), out, {"--overwrite"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));

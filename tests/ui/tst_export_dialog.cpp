@@ -76,7 +76,10 @@ void TestExportDialog::selectedCandidatesAreExported() {
     QVERIFY(one->isVisible());
     QVERIFY(done.wait(240000));
     QCOMPARE(exported.count(), 1);
-    QVERIFY2(fs::is_regular_file(path("one") / "model_int8.tflite"), qPrintable(one->summary()));
+    QCOMPARE(exported.first().first().toString().toStdString(), one->folderFor(0).string());
+    QVERIFY(one->folderFor(0).parent_path() == path("one")); // created: it did not exist
+    QVERIFY2(fs::is_regular_file(one->folderFor(0) / "model_int8.tflite"),
+             qPrintable(one->summary()));
     QVERIFY2(one->summary().contains(QStringLiteral("int8")), qPrintable(one->summary()));
     one->close();
 
@@ -102,11 +105,12 @@ void TestExportDialog::existingFolderIsRefusedInTheDialog() {
     MainWindow w(McuCatalog::builtIn());
     w.setProperty("quietErrors", true);
     w.openRun(path("run.db"), 1);
-    fs::create_directories(path("taken"));
-    fixtures::writeText(path("taken") / "mine.txt", "keep");
     auto* dialog = openDialog(w, {0});
     QVERIFY(dialog);
     dialog->setFolder(q("taken"));
+    const auto taken = dialog->folderFor(0); // a folder of the user's where the export would go
+    fs::create_directories(taken);
+    fixtures::writeText(taken / "mine.txt", "keep");
     QSignalSpy failed(dialog, &ExportDialog::failed);
     QSignalSpy done(dialog, &ExportDialog::allDone);
     dialog->startExport();
@@ -115,7 +119,8 @@ void TestExportDialog::existingFolderIsRefusedInTheDialog() {
     QVERIFY2(failed.first().first().toString().contains(QStringLiteral("already exists")),
              qPrintable(failed.first().first().toString()));
     QVERIFY(!dialog->running());
-    QCOMPARE(fixtures::readBytes(path("taken") / "mine.txt").size(), std::size_t{4});
+    QCOMPARE(fixtures::readBytes(taken / "mine.txt").size(), std::size_t{4});
+    QCOMPARE(std::distance(fs::directory_iterator(taken), fs::directory_iterator()), 1L);
     QCOMPARE(std::distance(fs::directory_iterator(path("taken")), fs::directory_iterator()), 1L);
 }
 

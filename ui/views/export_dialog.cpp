@@ -96,7 +96,9 @@ ExportDialog::ExportDialog(std::filesystem::path store, std::vector<CandidateRec
     vectors_->setRange(0, 100);
     vectors_->setValue(5);
     form->addRow(QStringLiteral("Test vectors"), vectors_);
-    overwrite_ = new QCheckBox(QStringLiteral("Replace existing export folders"));
+    overwrite_ = new QCheckBox(QStringLiteral("Replace earlier exports of these candidates"));
+    overwrite_->setToolTip(QStringLiteral("Only folders holding a DNAS Studio export are ever "
+                                          "replaced"));
     form->addRow(QString(), overwrite_);
     layout->addLayout(form);
     progress_ = new QProgressBar;
@@ -161,8 +163,6 @@ QString ExportDialog::summary() const {
 
 std::filesystem::path ExportDialog::folderFor(std::size_t index) const {
     const std::filesystem::path base = folder_->text().trimmed().toStdString();
-    if (candidates_.size() == 1)
-        return base;
     return base / ("candidate-" + std::to_string(candidates_[index].id));
 }
 
@@ -196,8 +196,13 @@ void ExportDialog::startExport() {
         r.threads = threads_;
         requests.push_back(std::move(r));
     }
-    if (candidates_.size() > 1) // the parent of the per-candidate folders
-        std::filesystem::create_directories(folder_->text().trimmed().toStdString());
+    std::error_code ec; // the folder holding the candidates' folders
+    std::filesystem::create_directories(folder_->text().trimmed().toStdString(), ec);
+    if (ec) {
+        finishAll(QStringLiteral("Cannot create %1: %2")
+                      .arg(folder_->text().trimmed(), QString::fromStdString(ec.message())));
+        return;
+    }
     setRunning(true);
     done_ = 0;
     progress_->setValue(0);
@@ -226,6 +231,9 @@ void ExportDialog::startExport() {
                 break;
             } catch (const std::exception& e) {
                 error = QStringLiteral("export failed: ") + QString::fromUtf8(e.what());
+                break;
+            } catch (...) {
+                error = QStringLiteral("export failed: unknown error");
                 break;
             }
         }

@@ -24,9 +24,10 @@ namespace dnas::ui {
 
 // File > Export selected candidates: the chosen candidates of a stored run as firmware files
 // (core/export: int8 TFLite, ONNX, C arrays, test vectors, model card), one folder each,
-// exported on a worker thread while the dialog streams its progress. One candidate goes into
-// the chosen folder; several into "candidate-<id>" folders inside it. The dialog cannot be
-// closed while an export runs (it finishes the candidate at hand, then stops when asked).
+// exported on a worker thread while the dialog streams its progress. Each candidate goes
+// into a "candidate-<id>" folder inside the chosen one (created when missing), so choosing an
+// existing folder of one's own never puts it at risk. The dialog cannot be closed while an
+// export runs; destroying it waits for the candidate at hand and skips the rest.
 class ExportDialog : public QDialog {
     Q_OBJECT
 public:
@@ -45,6 +46,7 @@ public:
 
 public Q_SLOTS:
     void startExport();
+    void reject() override; // ignored while running
 
 Q_SIGNALS:
     void exported(const QString& folder); // one candidate done
@@ -52,7 +54,6 @@ Q_SIGNALS:
     void allDone();                       // every candidate exported, or stopped by a failure
 
 protected:
-    void reject() override; // ignored while running
     void closeEvent(QCloseEvent* event) override;
 
 private:

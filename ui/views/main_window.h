@@ -24,6 +24,7 @@ class BudgetPanel;
 class CandidateDetail;
 class CandidateFilter;
 class CandidateTableModel;
+class ExportDialog;
 class HypervolumeChart;
 class ParetoChart;
 class RunPanel;
@@ -100,6 +101,9 @@ public Q_SLOTS:
     // File > Export selected candidates: the table's selected rows (or the chart's selected
     // point) of the shown run, in an ExportDialog (a child of the window, deleted on close).
     void exportSelected();
+    // The Export dialog for the shown run's candidates with these store ids (nullptr, and a
+    // status message, when none of them is shown or the run is not in a store).
+    ExportDialog* exportCandidates(const std::vector<std::int64_t>& ids);
     // Brings the centre view whose tab title starts with `title` to the front ("Supernet
     // training", "Hypervolume race", "Pareto frontier"); false when there is none.
     bool showView(const QString& title);
@@ -134,6 +138,7 @@ private:
     SearchJob job(const QString& spaceFolder) const;
     void fillRecentMenu();
     std::vector<CandidateRecord> selectedCandidates() const;
+    ExportDialog* openExportDialog(std::vector<CandidateRecord> candidates);
 
     RunRecords* records_ = nullptr;
     RunRecords* reference_ = nullptr; // a stored run drawn next to records_ (compareWithRun)

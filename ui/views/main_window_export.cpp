@@ -26,15 +26,26 @@ std::vector<CandidateRecord> MainWindow::selectedCandidates() const {
 }
 
 void MainWindow::exportSelected() {
-    auto candidates = selectedCandidates();
+    openExportDialog(selectedCandidates());
+}
+
+ExportDialog* MainWindow::exportCandidates(const std::vector<std::int64_t>& ids) {
+    std::vector<CandidateRecord> candidates;
+    for (const auto id : ids)
+        if (const auto row = records_->rowOf(id))
+            candidates.push_back(records_->at(*row));
+    return openExportDialog(std::move(candidates));
+}
+
+ExportDialog* MainWindow::openExportDialog(std::vector<CandidateRecord> candidates) {
     if (candidates.empty()) {
         statusBar()->showMessage(
             QStringLiteral("Select the candidates to export in the table or on the chart"));
-        return;
+        return nullptr;
     }
     if (shownStore_.empty()) {
         statusBar()->showMessage(QStringLiteral("The shown candidates are not in a run store"));
-        return;
+        return nullptr;
     }
     auto* dialog = new ExportDialog(shownStore_, std::move(candidates), budget_->catalog(),
                                     preferences_.threads, this);
@@ -43,6 +54,7 @@ void MainWindow::exportSelected() {
             [this](const QString& folder) { log(QStringLiteral("exported to ") + folder); });
     connect(dialog, &ExportDialog::failed, this, [this](const QString& message) { log(message); });
     dialog->show();
+    return dialog;
 }
 
 } // namespace dnas::ui
