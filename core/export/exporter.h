@@ -55,8 +55,8 @@ using ExportLog = std::function<void(const std::string&)>;
 // the search (extracted, batch norm recalibrated; optionally fine-tuned), folded and quantised
 // to int8, written as model_int8.tflite, model_fp32.onnx, model_int8_qdq.onnx, model_data.cc/.h,
 // model_settings.h, test_vectors/, model.pt, model_card.json and report.html. Every file is
-// checked before anything is written: the flatbuffers verifier and Arm NN (within 2 int8 steps
-// of the LibTorch int8 reference on options.checkImages validation images), the ONNX checker
+// checked before anything is written: the flatbuffers verifier and Arm NN (checkWithArmnn, on
+// options.checkImages validation images), the ONNX checker
 // and OpenCV's DNN module (within 1e-4 of LibTorch). The folder appears complete or not at all
 // (written beside it, then renamed); InputError when it cannot be written, leaving nothing.
 ExportResult exportCandidate(Supernet supernet, std::shared_ptr<const Dataset> dataset,

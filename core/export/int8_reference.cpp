@@ -1,5 +1,7 @@
 #include "export/int8_reference.h"
 
+#include <stdexcept>
+
 #include <torch/torch.h>
 
 #include "export/quantise.h"
@@ -60,14 +62,30 @@ torch::Tensor convolve(const ExportOp& op, const torch::Tensor& q, const QuantPa
     return torch::clamp(roundAway(scaled) + out.zeroPoint, lo, hi).to(torch::kFloat32);
 }
 
+torch::Tensor softmaxOf(const torch::Tensor& x, const QuantParams& in, const QuantParams& out) {
+    const auto p = torch::softmax((x.to(torch::kFloat64) - in.zeroPoint) * in.scale, 1);
+    return requantise(p, out).to(torch::kFloat32);
+}
+
 } // namespace
+
+torch::Tensor int8Softmax(const ExportGraph& graph, const torch::Tensor& logits) {
+    const auto& op = graph.ops.back();
+    if (op.kind != ExportOpKind::Softmax)
+        throw std::logic_error("int8Softmax: the graph does not end in a softmax");
+    const auto quant = [&graph](int id) -> const QuantParams& {
+        return graph.tensors[static_cast<std::size_t>(id)].quant;
+    };
+    return softmaxOf(logits, quant(op.inputs[0]), quant(op.output)).to(torch::kInt8);
+}
 
 torch::Tensor quantiseInput(const ExportGraph& graph, const torch::Tensor& x) {
     const auto& q = graph.tensors[static_cast<std::size_t>(graph.input)].quant;
     return requantise(x.to(torch::kFloat64), q).to(torch::kInt8);
 }
 
-Int8Outputs runInt8Graph(const ExportGraph& graph, const torch::Tensor& qinput) {
+Int8Outputs runInt8Graph(const ExportGraph& graph, const torch::Tensor& qinput,
+                         const TensorVisitor& each) {
     torch::NoGradGuard noGrad;
     const auto quant = [&graph](int id) -> const QuantParams& {
         return graph.tensors[static_cast<std::size_t>(id)].quant;
@@ -105,13 +123,13 @@ Int8Outputs runInt8Graph(const ExportGraph& graph, const torch::Tensor& qinput) 
                     .to(torch::kFloat32);
             break;
         }
-        case ExportOpKind::Softmax: {
-            const auto p = torch::softmax((x.to(torch::kFloat64) - in.zeroPoint) * in.scale, 1);
-            y = requantise(p, out).to(torch::kFloat32);
+        case ExportOpKind::Softmax:
+            y = softmaxOf(x, in, out);
             break;
         }
-        }
         values[static_cast<std::size_t>(op.output)] = y;
+        if (each)
+            each(op.output, y);
     }
     return {values[static_cast<std::size_t>(graph.logits)].to(torch::kInt8),
             values[static_cast<std::size_t>(graph.output)].to(torch::kInt8)};

@@ -3,6 +3,7 @@
 #include <torch/types.h>
 
 #include "export/export_graph.h"
+#include "export/graph_builder.h"
 
 namespace dnas {
 
@@ -22,6 +23,12 @@ struct Int8Outputs {
 // output zero point and clamped (ReLU6: to the quantised [0, 6]); additions and softmax
 // through real values; average pooling rounding the mean of the raw int8 values. An
 // independent runtime running the exported file should agree within an int8 step or two.
-Int8Outputs runInt8Graph(const ExportGraph& graph, const torch::Tensor& qinput);
+// `each` sees every op's output (integer values as float32, NCHW feature maps).
+// The graph's softmax of int8 logits (N, classes) as the reference computes it: through real
+// values, rounded to the output's 1/256 steps; int8.
+torch::Tensor int8Softmax(const ExportGraph& graph, const torch::Tensor& logits);
+
+Int8Outputs runInt8Graph(const ExportGraph& graph, const torch::Tensor& qinput,
+                         const TensorVisitor& each = {});
 
 } // namespace dnas

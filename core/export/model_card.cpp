@@ -214,7 +214,8 @@ std::string reportHtml(const nlohmann::json& card, const std::string& svg) {
       << "<h2>Place on the frontier</h2>\n"
       << svg
       << "<h2>Checks by independent runtimes</h2>\n<table><tr><th>runtime</th><th>file</th>"
-         "<th>images</th><th>largest difference</th><th>on the logits</th><th>tolerance</th>"
+         "<th>images</th><th>largest difference</th><th>on the logits</th>"
+         "<th>softmax of its logits</th><th>tolerance</th>"
          "<th>same top class</th></tr>\n";
     for (const auto& c : card["checks"])
         h << "<tr><td>" << escape(c["runtime"].get<std::string>()) << "</td><td>"
@@ -222,6 +223,10 @@ std::string reportHtml(const nlohmann::json& card, const std::string& svg) {
           << "</td><td>" << c["largest_difference"].get<double>() << "</td><td>"
           << (c["largest_logit_difference"].is_number()
                   ? std::to_string(c["largest_logit_difference"].get<int>())
+                  : std::string("-"))
+          << "</td><td>"
+          << (c["largest_softmax_difference"].is_number()
+                  ? std::to_string(c["largest_softmax_difference"].get<int>())
                   : std::string("-"))
           << "</td><td>" << c["tolerance"].get<double>() << "</td><td>"
           << c["same_top_class"].get<long long>() << "</td></tr>\n";
