@@ -5,7 +5,7 @@
 //
 //   node run_onnxruntime.js MODEL.onnx INPUT.bin N C H W OUTPUT.bin [OUTPUT_NAME]
 //
-// INPUT.bin: N x C x H x W float32 values, little-endian, NCHW (the models' input "input",
+// INPUT.bin: N x C x H x W float32 values (run one image at a time), little-endian, NCHW (the models' input "input",
 // (pixel - 128) / 128). OUTPUT.bin receives the float32 little-endian values of the output
 // OUTPUT_NAME (default "probabilities"), row-major. Exit code 0 on success, 2 for wrong
 // arguments, 1 when the module, the model or the run fails (the reason on stderr).
@@ -67,18 +67,27 @@ async function main() {
   const ort = loadOnnxRuntime();
   ort.env.logLevel = 'error';
   const count = args.dims.reduce((a, b) => a * b, 1);
-  const input = new ort.Tensor('float32', readFloats(args.input, count), args.dims);
+  const values = readFloats(args.input, count);
   const session = await ort.InferenceSession.create(args.model, { graphOptimizationLevel: 'all' });
   if (!session.inputNames.includes('input'))
     throw new Error(`${args.model}: no input named "input" (inputs: ${session.inputNames.join(', ')})`);
   if (!session.outputNames.includes(args.outputName))
     throw new Error(`${args.model}: no output named "${args.outputName}" (outputs: ${session.outputNames.join(', ')})`);
-  const result = await session.run({ input }, [args.outputName]);
-  const out = result[args.outputName];
-  if (out.type !== 'float32')
-    throw new Error(`${args.model}: output "${args.outputName}" is ${out.type}, not float32`);
-  writeFloats(args.output, out.data);
-  console.log(`${args.outputName} [${out.dims.join(', ')}] -> ${args.output}`);
+  // The exported models take one image (N = 1), as firmware runs them: one run per image.
+  const [n, ...image] = args.dims;
+  const size = count / n;
+  const rows = [];
+  let out = null;
+  for (let i = 0; i < n; ++i) {
+    const input = new ort.Tensor('float32', values.slice(i * size, (i + 1) * size), [1, ...image]);
+    const result = await session.run({ input }, [args.outputName]);
+    out = result[args.outputName];
+    if (out.type !== 'float32')
+      throw new Error(`${args.model}: output "${args.outputName}" is ${out.type}, not float32`);
+    rows.push(...out.data);
+  }
+  writeFloats(args.output, rows);
+  console.log(`${args.outputName} ${n} x [${out.dims.join(', ')}] -> ${args.output}`);
 }
 
 main().catch((e) => {
