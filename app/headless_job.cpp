@@ -60,9 +60,8 @@ std::string exportBest(const HeadlessOptions& o, RunStore& store, std::int64_t r
     r.candidateId = records[best].id;
     r.outDir = o.resultsDir / "export-dnas-best";
     r.overwrite = true;
-    const auto outcome = runExport(r, catalog, [&err](const std::string& line) {
-        err << "export: " << line << "\n";
-    });
+    const auto outcome = runExport(
+        r, catalog, [&err](const std::string& line) { err << "export: " << line << "\n"; });
     const auto& val = outcome.card["accuracy"]["validation"];
     char line[320];
     std::snprintf(line, sizeof line,

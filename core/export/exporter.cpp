@@ -183,9 +183,8 @@ ExportResult exportCandidate(Supernet supernet, std::shared_ptr<const Dataset> d
     }
     say("folding batch norm and quantising to int8");
     auto graph = exportGraphOf(*net);
-    const auto checks =
-        imagesOf(cache, candidate.data, val.validationIndices(),
-                 std::max(options.checkImages, options.testVectors));
+    const auto checks = imagesOf(cache, candidate.data, val.validationIndices(),
+                                 std::max(options.checkImages, options.testVectors));
     checkFolding(graph, *net, checks.x);
     calibrate(graph, cache, *dataset, candidate, options.calibrationImages, job.eval.seed);
     say("measuring float and int8 accuracy");

@@ -152,8 +152,9 @@ void TestExportGraph::quantisationFollowsTfliteMicro() {
             double floatMax = 0;
             for (std::size_t i = 0; i < op.weights.size(); ++i)
                 if ((fc ? 0
-                     : op.kind == ExportOpKind::DepthwiseConv2d ? i % channels
-                                                                : i / (op.weights.size() / channels)) == c)
+                     : op.kind == ExportOpKind::DepthwiseConv2d
+                         ? i % channels
+                         : i / (op.weights.size() / channels)) == c)
                     floatMax = std::max(floatMax, std::fabs(static_cast<double>(op.weights[i])));
             if (op.weightScales[c] <= floatMax / 127 * (1 + 1e-9))
                 QCOMPARE(maxAbs[c], 127); // each scale spends the whole range...
