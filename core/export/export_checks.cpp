@@ -90,15 +90,12 @@ std::string firstDivergence(const ExportGraph& graph, const torch::Tensor& q) {
         cut.ops.push_back(op);
         cut.output = op.output;
         auto armnn = load(tfliteModel(cut, "cut"), "model_int8.tflite (cut at " + op.name + ")");
-        const auto expected = want[static_cast<std::size_t>(op.output)].contiguous();
+        const auto expected =
+            want[static_cast<std::size_t>(op.output)].to(torch::kInt8).contiguous();
         double worst = 0;
-        for (std::int64_t i = 0; i < images.size(0); ++i) {
-            const auto got = armnn.run(nhwcRow(images, i));
-            const auto w = expected[i].flatten();
-            const auto* p = w.data_ptr<float>();
-            for (std::size_t k = 0; k < got.size(); ++k)
-                worst = std::max(worst, std::abs(static_cast<double>(got[k]) - p[k]));
-        }
+        for (std::int64_t i = 0; i < images.size(0); ++i)
+            worst = std::max(worst, largestStep(armnn.run(nhwcRow(images, i)),
+                                                expected[i].data_ptr<std::int8_t>()));
         if (worst > 1)
             return "; first at " + std::string(toString(op.kind)) + " '" + op.name + "' (" +
                    std::to_string(static_cast<int>(worst)) + " steps)";
