@@ -13,6 +13,7 @@
 
 #include "chart/pareto_chart.h"
 #include "common/error.h"
+#include "common/malloc_tuning.h"
 #include "cost/mcu_catalog.h"
 #include "headless_job.h"
 #include "store/run_store.h"
@@ -74,6 +75,7 @@ void usage() {
 } // namespace
 
 int main(int argc, char** argv) {
+    dnas::tuneMalloc();
     bool headless = !hasDisplay();
     dnas::app::HeadlessOptions job;
     std::string results = "results";

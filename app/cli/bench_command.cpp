@@ -4,10 +4,13 @@
 
 #include "cli/bench_compare.h"
 #include "cli/bench_cost.h"
+#include "cli/bench_counts.h"
 #include "cli/bench_data.h"
+#include "cli/bench_eval.h"
 #include "cli/bench_export.h"
 #include "cli/bench_fidelity.h"
 #include "cli/bench_search.h"
+#include "cli/bench_train.h"
 
 namespace dnas::cli {
 
@@ -20,6 +23,9 @@ void addBenchCommands(CLI::App& parent, std::vector<Command>& commands) {
     commands.push_back(addBenchSearchCommand(*bench));
     commands.push_back(addBenchCompareCommand(*bench));
     commands.push_back(addBenchExportCommand(*bench));
+    commands.push_back(addBenchEvalCommand(*bench));
+    commands.push_back(addBenchTrainCommand(*bench));
+    commands.push_back(addBenchCountsCommand(*bench));
 }
 
 } // namespace dnas::cli

@@ -39,6 +39,7 @@ struct Options {
     std::size_t trainSubset = 10000;
     std::size_t valSubset = 2000;
     std::string scratchFrom;
+    std::string speed = "now";
     bool json = false;
 };
 
@@ -243,6 +244,11 @@ Command addBenchFidelityCommand(CLI::App& bench) {
     app->add_option("--scratch-from", o->scratchFrom,
                     "Reuse the scratch scores of an earlier `bench fidelity --json` output with "
                     "the same settings (e.g. to compare two supernets of one space)");
+    app->add_option("--speed", o->speed,
+                    "bn/finetune speed settings: now (the defaults) or before (batches of 256, "
+                    "NCHW, NoGrad: the settings before `dnas bench eval` measured them)")
+        ->check(CLI::IsMember({"now", "before"}))
+        ->capture_default_str();
     app->add_flag("--json", o->json, "Print the figures as JSON");
     return {
         app, [o](std::ostream& out, std::ostream& err) {
@@ -266,7 +272,7 @@ Command addBenchFidelityCommand(CLI::App& bench) {
             };
             const auto bands = sampleCostBands(space, cost, o->bands);
 
-            EvalOptions bn;
+            EvalOptions bn = o->speed == "before" ? withSpeedBefore({}) : EvalOptions{};
             bn.valSubset = std::min(o->valSubset, dataset->count(Split::Validation));
             bn.trainSubset = std::min(o->trainSubset, dataset->count(Split::Train));
             bn.seed = o->bands.seed;
@@ -352,6 +358,7 @@ Command addBenchFidelityCommand(CLI::App& bench) {
                                       {"train_subset", bn.trainSubset},
                                       {"val_subset", bn.valSubset},
                                       {"scratch_reused", reused},
+                                      {"speed", o->speed},
                                       {"bands", bandJson},
                                       {"overall", overall},
                                       {"candidates", candidates}}

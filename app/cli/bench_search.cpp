@@ -33,6 +33,8 @@ struct SearchOptions {
     long long evaluations = 100;
     int population = 20;
     std::size_t valSubset = 0;
+    std::vector<int> resolutions;
+    bool racing = true;
     std::uint64_t seed = 1;
     bool json = false;
 };
@@ -57,16 +59,21 @@ Command addBenchSearchCommand(CLI::App& bench) {
     app->add_option("--val-subset", o->valSubset,
                     "Validation images per evaluation (0: the whole split)")
         ->capture_default_str();
+    app->add_option("--resolutions", o->resolutions,
+                    "Without --supernet: the space's data resolutions replaced by these")
+        ->delimiter(',');
+    app->add_flag("!--no-racing", o->racing, "Validate every candidate on all its images");
     app->add_option("--seed", o->seed, "Seed")->capture_default_str();
     app->add_flag("--json", o->json, "Print the figures as JSON");
     return {app, [o](std::ostream& out, std::ostream& err) {
-                auto task = loadBenchTask(o->dataset, o->supernet, o->space);
+                auto task = loadBenchTask(o->dataset, o->supernet, o->space, o->resolutions);
                 const auto catalog = loadMcuCatalog(err);
                 SearchConfig c;
                 c.strategy.population = o->population;
                 c.maxEvaluations = o->evaluations;
                 c.seed = o->seed;
                 c.eval.valSubset = o->valSubset;
+                c.eval.racing = o->racing;
                 SearchInputs in;
                 in.supernet = task.supernet;
                 in.dataset = task.dataset;
@@ -77,8 +84,9 @@ Command addBenchSearchCommand(CLI::App& bench) {
                 ProgressPrinter printer(err, isatty(2) != 0);
                 nlohmann::json runs = nlohmann::json::array();
                 TextTable table;
-                for (const char* h : {"run", "candidates", "evaluated", "wall s", "evaluation s",
-                                      "engine ms/candidate", "engine share", "evaluations/min"})
+                for (const char* h :
+                     {"run", "candidates", "evaluated", "stopped early", "wall s", "evaluation s",
+                      "engine ms/candidate", "engine share", "evaluations/min"})
                     table.addColumn(h, TextTable::Align::Right);
                 // The same run twice: the first decodes every data configuration's images,
                 // the second finds them in the image cache.
@@ -98,16 +106,17 @@ Command addBenchSearchCommand(CLI::App& bench) {
                     runs.push_back({{"run", name},
                                     {"candidates", timing.candidates},
                                     {"evaluated", timing.evaluated},
+                                    {"stopped_early", timing.stoppedEarly},
                                     {"wall_seconds", timing.wallSeconds},
                                     {"evaluation_seconds", timing.evalSeconds},
                                     {"engine_ms_per_candidate", perCandidate * 1000},
                                     {"engine_share", engine / timing.wallSeconds},
                                     {"evaluations_per_minute", perMinute}});
-                    table.addRow({name, std::to_string(timing.candidates),
-                                  std::to_string(timing.evaluated), fixed(timing.wallSeconds, 1),
-                                  fixed(timing.evalSeconds, 1), fixed(perCandidate * 1000, 2),
-                                  fixed(100 * engine / timing.wallSeconds, 2) + " %",
-                                  fixed(perMinute, 0)});
+                    table.addRow(
+                        {name, std::to_string(timing.candidates), std::to_string(timing.evaluated),
+                         std::to_string(timing.stoppedEarly), fixed(timing.wallSeconds, 1),
+                         fixed(timing.evalSeconds, 1), fixed(perCandidate * 1000, 2),
+                         fixed(100 * engine / timing.wallSeconds, 2) + " %", fixed(perMinute, 0)});
                 }
                 const auto& space = task.supernet->space();
                 const std::size_t valImages =
@@ -118,13 +127,15 @@ Command addBenchSearchCommand(CLI::App& bench) {
                                           {"trained_supernet", task.trained},
                                           {"validation_images", valImages},
                                           {"population", o->population},
+                                          {"racing", o->racing},
                                           {"runs", runs}}
                                .dump(2)
                         << '\n';
                     return 0;
                 }
                 out << "space " << space.name << ", dataset " << task.dataset->name << ", "
-                    << valImages << " validation images per evaluation, bn evaluator, "
+                    << valImages << " validation images per evaluation, bn evaluator"
+                    << (o->racing ? " with racing, " : ", ")
                     << (task.trained ? "trained supernet" : "untrained supernet (same timing)")
                     << ", NSGA-II population " << o->population << ", SQLite store\n";
                 table.print(out);

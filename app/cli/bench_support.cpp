@@ -5,6 +5,7 @@
 
 #include "cli/progress_printer.h"
 #include "common/json_document.h"
+#include "cost/network.h"
 #include "data/dataset_loader.h"
 #include "data/image_cache.h"
 #include "engine/supernet_provider.h"
@@ -16,6 +17,14 @@ double secondsSince(BenchClock::time_point t) {
     return std::chrono::duration<double>(BenchClock::now() - t).count();
 }
 
+double networkMacs(const SearchSpace& space, const Candidate& c, int classes) {
+    const auto net = buildNetwork(space.decode(c, classes));
+    double macs = 0;
+    for (const auto& op : net.ops)
+        macs += static_cast<double>(net.macs(op));
+    return macs;
+}
+
 std::string fixed(double v, int digits) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.*f", digits, v);
@@ -23,7 +32,7 @@ std::string fixed(double v, int digits) {
 }
 
 BenchTask loadBenchTask(const std::string& datasetSpec, const std::string& checkpoint,
-                        const std::string& spaceName) {
+                        const std::string& spaceName, const std::vector<int>& resolutions) {
     BenchTask t;
     if (!checkpoint.empty()) {
         auto loaded = loadCheckpoint(checkpoint);
@@ -36,8 +45,12 @@ BenchTask loadBenchTask(const std::string& datasetSpec, const std::string& check
         t.trained = true;
     } else {
         t.dataset = loadDataset(datasetSpec.empty() ? "fashion-mnist:binary" : datasetSpec, {});
-        t.supernet =
-            Supernet(SearchSpace::load(spaceName), static_cast<int>(t.dataset->classes.size()));
+        auto space = SearchSpace::load(spaceName);
+        if (!resolutions.empty()) {
+            space.resolutions = resolutions;
+            space.finalize();
+        }
+        t.supernet = Supernet(space, static_cast<int>(t.dataset->classes.size()));
         t.supernet->initialize(1);
         t.fingerprint = supernetFingerprint(CheckpointMeta{}, *t.supernet); // step 0
     }
@@ -55,6 +68,7 @@ void TimingObserver::candidateEvaluated(const CandidateRecord& r, bool) {
     if (r.evaluated) {
         ++evaluated;
         evalSeconds += r.evalSeconds;
+        stoppedEarly += r.metrics.value("stopped_early", false) ? 1 : 0;
     }
 }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "data/image_cache.h"
 #include "engine/search_engine.h"
@@ -19,6 +20,9 @@ class ProgressPrinter;
 using BenchClock = std::chrono::steady_clock;
 double secondsSince(BenchClock::time_point t);
 
+// Multiply-accumulates of a candidate's network (per image).
+double networkMacs(const SearchSpace& space, const Candidate& c, int classes);
+
 // A number with `digits` decimals.
 std::string fixed(double v, int digits);
 
@@ -32,9 +36,10 @@ struct BenchTask {
 };
 
 // The checkpoint's supernet on `datasetSpec` (default: the checkpoint's dataset); without a
-// checkpoint a freshly initialised supernet of `spaceName` (evaluation costs the same).
+// checkpoint a freshly initialised supernet of `spaceName` (evaluation costs the same), its
+// data resolutions replaced by `resolutions` when given.
 BenchTask loadBenchTask(const std::string& datasetSpec, const std::string& checkpoint,
-                        const std::string& spaceName);
+                        const std::string& spaceName, const std::vector<int>& resolutions = {});
 
 // Times a run: from runStarted to finished, and the evaluator's share of it; shows progress.
 class TimingObserver : public SearchObserver {
@@ -53,6 +58,7 @@ public:
     std::string prefix; // shown before the progress line
     long long candidates = 0;
     long long evaluated = 0;
+    long long stoppedEarly = 0; // evaluations racing stopped (EvalOptions::racing)
     std::size_t frontSize = 0;
     double evalSeconds = 0;
     double wallSeconds = 0;

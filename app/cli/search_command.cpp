@@ -123,6 +123,9 @@ void addSearchCommands(CLI::App& parent, std::vector<Command>& commands) {
                         "Training images for batch-norm recalibration")
             ->capture_default_str()
             ->check(CLI::Range(1, 1'000'000));
+        app->add_flag("!--no-racing", a->config.eval.racing,
+                      "Validate every candidate on all its images (default: stop validating one "
+                      "that is dominated with 99.9 % confidence; README 'Racing')");
         app->add_option("--store", a->store, "SQLite run store (created if missing)")->required();
         app->add_option("--resume", a->resume, "Continue run RUN of the store");
         commands.push_back(

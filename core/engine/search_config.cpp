@@ -84,7 +84,8 @@ nlohmann::json SearchConfig::toJson() const {
                         {"seed", seed},
                         {"evaluator", toString(eval.kind)},
                         {"val_subset", eval.valSubset},
-                        {"calibration_images", eval.calibrationImages}};
+                        {"calibration_images", eval.calibrationImages},
+                        {"racing", eval.racing}};
     if (fixedData)
         j["fixed_data"] = *fixedData;
     if (inputs.is_object() && !inputs.empty())
@@ -149,6 +150,13 @@ SearchConfig SearchConfig::fromJson(const nlohmann::json& j, const std::string& 
     c.eval.calibrationImages = static_cast<std::size_t>(
         r.integer(root, "", "calibration_images", Presence::Optional, 1, kMaxCount)
             .value_or(static_cast<long long>(EvalOptions{}.calibrationImages)));
+    // Absent from runs of earlier versions, which validated every candidate on the whole split.
+    if (const auto it = root.find("racing"); it == root.end())
+        c.eval.racing = false;
+    else if (it->is_boolean())
+        c.eval.racing = it->get<bool>();
+    else
+        r.problem("racing", "expected true or false");
     if (const auto* f = r.object(root, "", "fixed_data", Presence::Optional)) {
         const auto resolution = r.integer(*f, "fixed_data", "resolution", req, 1, 1 << 16);
         const auto colourText = text(*f, "fixed_data", "colour");

@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "common/format.h"
+#include "common/malloc_tuning.h"
 #include "cost/cost_model.h"
 #include "data/dataset.h"
 #include "engine/search_loop.h"
@@ -128,6 +129,7 @@ std::int64_t SearchEngine::run(const SearchConfig& requested, SearchInputs& in,
                                SearchObserver& observer, std::stop_token stop,
                                std::optional<std::int64_t> resumeRun) {
     const auto started = SearchLoop::Clock::now();
+    const FreeMemoryAtEnd freeMemory;
     const SearchConfig config = resolvedConfig(requested, in);
     const auto& runtime = runtimeOf(in);
     checkRunnable(config);

@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/rng.h"
 #include "data/dataset.h"
+#include "eval/racing.h"
 
 namespace dnas {
 namespace {
@@ -230,7 +231,13 @@ CandidateRecord SearchLoop::evaluate(SearchMode& m, const Candidate& candidate,
     setCosts(rec, report);
     s.evaluated = false;
     if (report.fits) {
-        const auto result = evaluator_->evaluate(candidate);
+        // Racing: validation stops once the candidate is surely dominated by the mode's front.
+        auto costs = scoring_->point(report, 0).objectives;
+        costs.erase(costs.begin());
+        std::vector<std::vector<double>> front;
+        for (const auto& e : m.archive.front())
+            front.push_back(e.objectives);
+        const auto result = evaluator_->evaluate(candidate, accuracyToBeat(front, costs));
         rec.evaluated = true;
         rec.accuracy = result.metrics.accuracy;
         rec.metrics = result.metrics;

@@ -24,7 +24,15 @@ struct EvalOptions {
     std::size_t calibrationImages = 500; // batch-norm recalibration (training images)
     std::size_t valSubset = 0;           // validate on a stratified subset (0: the whole split)
     Split split = Split::Validation;     // the test split only for reporting
-    int batchSize = 256;
+    // Speed settings: they change how fast a candidate is scored, not its score (beyond float
+    // rounding). `dnas bench eval` measures them; the defaults are its fastest on two cores.
+    int batchSize = 64;
+    bool inferenceMode = true; // c10::InferenceMode (no autograd bookkeeping) instead of NoGrad
+    bool channelsLast = true;  // NHWC tensors and weights (oneDNN's native layout)
+    // Early stopping of a validation once the candidate is dominated with confidence
+    // 1 - racingDelta (Evaluator::evaluate).
+    bool racing = true;
+    double racingDelta = 1e-3;
     int finetuneSteps = 100;     // Finetune: steps of SGD at the candidate's configuration
     int scratchEpochs = 3;       // Scratch: epochs over the training images
     std::size_t trainSubset = 0; // Finetune/Scratch: train on a subset (0: all)
@@ -37,5 +45,14 @@ struct EvalOptions {
 
     std::uint64_t trainingSeed() const { return trainSeed.value_or(seed); }
 };
+
+// The speed settings of DNAS Studio before they were measured (`dnas bench eval`'s "before",
+// `dnas bench fidelity --speed before`): batches of 256 in NCHW order under NoGradGuard.
+inline EvalOptions withSpeedBefore(EvalOptions o) {
+    o.batchSize = 256;
+    o.inferenceMode = false;
+    o.channelsLast = false;
+    return o;
+}
 
 } // namespace dnas

@@ -1,6 +1,8 @@
 #include "eval/evaluator.h"
 
 #include <chrono>
+#include <numeric>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -9,6 +11,7 @@
 #include "data/dataset.h"
 #include "data/image_cache.h"
 #include "data/tensor_batch.h"
+#include "eval/racing.h"
 #include "train/augmented_batch.h"
 #include "train/learning_rate.h"
 
@@ -40,6 +43,10 @@ void to_json(nlohmann::json& j, const Metrics& m) {
     j = {{"accuracy", m.accuracy},
          {"per_class_accuracy", m.perClassAccuracy},
          {"samples", m.samples}};
+    if (m.stoppedEarly) {
+        j["stopped_early"] = true;
+        j["accuracy_upper_bound"] = m.accuracyBound;
+    }
     if (m.perClassAccuracy.size() == 2) {
         j["precision"] = m.precision;
         j["recall"] = m.recall;
@@ -73,6 +80,40 @@ torch::Tensor firstArgmax(const torch::Tensor& scores) {
     return out;
 }
 
+using Clock = std::chrono::steady_clock;
+
+// Seconds since `t`; moves `t` to now.
+double lap(Clock::time_point& t) {
+    const auto now = Clock::now();
+    const double s = std::chrono::duration<double>(now - t).count();
+    t = now;
+    return s;
+}
+
+// Scoring without autograd: InferenceMode (no version counters or views bookkeeping) or
+// the older NoGradGuard (what `dnas bench eval` compares it with).
+class NoAutograd {
+public:
+    explicit NoAutograd(bool inferenceMode) {
+        if (inferenceMode)
+            inference_.emplace();
+        else
+            noGrad_.emplace();
+    }
+
+private:
+    std::optional<c10::InferenceMode> inference_;
+    std::optional<torch::NoGradGuard> noGrad_;
+};
+
+// Weights of 4-d parameters in NHWC order (oneDNN's native layout for convolutions).
+void toChannelsLast(StaticNetImpl& net) {
+    torch::NoGradGuard noGrad;
+    for (auto& p : net.parameters())
+        if (p.dim() == 4)
+            p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
+}
+
 } // namespace
 
 Evaluator::Evaluator(Supernet supernet, std::shared_ptr<const Dataset> dataset, ImageCache& cache,
@@ -100,38 +141,73 @@ void Evaluator::recalibrateBatchNorm(StaticNetImpl& net, const DataConfig& confi
             bn->options.momentum(c10::nullopt);
         }
     }
+    auto t = Clock::now();
     const auto set = cache_.get(config, calibrationIndices_);
+    times_.images += lap(t);
     net.train();
-    torch::NoGradGuard noGrad;
+    NoAutograd noAutograd(options_.inferenceMode);
     const auto batch = static_cast<std::size_t>(options_.batchSize);
-    for (std::size_t b = 0; b < set->rows(); b += batch)
-        net.forward(imagesToTensor(*set, b, std::min(set->rows(), b + batch)));
+    for (std::size_t b = 0; b < set->rows(); b += batch) {
+        const auto x =
+            imagesToTensor(*set, b, std::min(set->rows(), b + batch), options_.channelsLast);
+        times_.tensors += lap(t);
+        net.forward(x);
+        times_.calibrate += lap(t);
+    }
+    times_.calibrationImages += set->rows();
     net.eval();
 }
 
 Metrics Evaluator::validate(StaticNetImpl& net, const DataConfig& config) {
     net.eval();
-    return validate([&net](const torch::Tensor& x) { return net.forward(x); }, config);
+    return score([&net](const torch::Tensor& x) { return net.forward(x); }, config,
+                 options_.channelsLast, -1);
 }
 
 Metrics Evaluator::validate(const Scorer& scores, const DataConfig& config) {
+    return score(scores, config, false, -1);
+}
+
+Metrics Evaluator::score(const Scorer& scores, const DataConfig& config, bool channelsLast,
+                         double mustBeat) {
+    auto t = Clock::now();
     const auto set = cache_.get(config, validationIndices_);
-    torch::NoGradGuard noGrad;
+    times_.images += lap(t);
+    NoAutograd noAutograd(options_.inferenceMode);
     const std::size_t classes = dataset_->classes.size();
     std::vector<std::size_t> correct(classes, 0), total(classes, 0), predicted(classes, 0);
     const std::size_t flagCount = dataset_->flagNames.size();
     std::vector<std::size_t> flagCorrect(flagCount, 0), flagTotal(flagCount, 0);
     const auto batch = static_cast<std::size_t>(options_.batchSize);
-    for (std::size_t b = 0; b < set->rows(); b += batch) {
-        const auto end = std::min(set->rows(), b + batch);
-        const auto prediction = firstArgmax(scores(imagesToTensor(*set, b, end)));
+    // Racing validates in a seeded random order, so that the images seen so far are a random
+    // sample of the split; it looks after every batch (the confidence split over the looks).
+    const bool racing = options_.racing && mustBeat >= 0;
+    std::vector<std::size_t> order(set->rows());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    if (racing) {
+        Rng rng(options_.seed ^ 0x7ACE5EEDULL);
+        for (std::size_t i = order.size(); i > 1; --i)
+            std::swap(order[i - 1], order[rng.below(i)]);
+    }
+    const double lookDelta =
+        options_.racingDelta /
+        static_cast<double>(std::max<std::size_t>(1, (set->rows() + batch - 1) / batch));
+    Metrics m;
+    std::size_t right = 0, seen = 0;
+    for (std::size_t b = 0; b < order.size(); b += batch) {
+        const auto end = std::min(order.size(), b + batch);
+        const auto x = rowsToTensor(*set, order.data() + b, end - b, channelsLast);
+        times_.tensors += lap(t);
+        const auto prediction = firstArgmax(scores(x));
         const auto* p = prediction.data_ptr<std::int64_t>();
-        for (std::size_t i = b; i < end; ++i) {
+        for (std::size_t j = b; j < end; ++j) {
+            const std::size_t i = order[j];
             const auto label = static_cast<std::size_t>(set->labels[i]);
-            const auto guess = static_cast<std::size_t>(p[i - b]);
+            const auto guess = static_cast<std::size_t>(p[j - b]);
             ++total[label];
             ++predicted[guess];
             correct[label] += guess == label;
+            right += guess == label;
             const std::size_t first = set->samples[i] * flagCount;
             if (first + flagCount > dataset_->flags.size())
                 continue; // a sample the flags do not cover (none: the readers pad every row)
@@ -142,15 +218,22 @@ Metrics Evaluator::validate(const Scorer& scores, const DataConfig& config) {
                     flagCorrect[f] += guess == label;
                 }
         }
+        seen = end;
+        times_.validate += lap(t);
+        if (racing && end < order.size()) {
+            const double bound = accuracyUpperBound(right, seen, order.size(), lookDelta);
+            if (bound < mustBeat) {
+                m.stoppedEarly = true;
+                m.accuracyBound = bound;
+                break;
+            }
+        }
     }
-    Metrics m;
-    m.samples = set->rows();
-    std::size_t right = 0;
-    for (std::size_t c = 0; c < classes; ++c) {
-        right += correct[c];
+    times_.validationImages += seen;
+    m.samples = seen;
+    for (std::size_t c = 0; c < classes; ++c)
         m.perClassAccuracy.push_back(
             total[c] ? static_cast<double>(correct[c]) / static_cast<double>(total[c]) : 0.0);
-    }
     m.accuracy = m.samples ? static_cast<double>(right) / static_cast<double>(m.samples) : 0.0;
     for (std::size_t f = 0; f < flagCount; ++f)
         if (flagTotal[f] > 0)
@@ -197,31 +280,42 @@ void Evaluator::train(StaticNetImpl& net, const DataConfig& config, long long st
     net.eval();
 }
 
-EvalResult Evaluator::evaluate(const Candidate& candidate) {
+EvalResult Evaluator::evaluate(const Candidate& candidate, double mustBeat) {
     const auto start = std::chrono::steady_clock::now();
+    times_ = {};
     EvalResult result;
     result.candidate = candidate;
     auto net = prepare(candidate);
-    result.metrics = validate(*net, candidate.data);
+    net->eval();
+    result.metrics = score([&net](const torch::Tensor& x) { return net->forward(x); },
+                           candidate.data, options_.channelsLast, mustBeat);
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.times = times_;
     return result;
 }
 
 StaticNet Evaluator::prepare(const Candidate& candidate) {
     torch::manual_seed(static_cast<std::int64_t>(options_.trainingSeed()));
     StaticNet net{nullptr};
+    auto t = Clock::now();
     if (options_.kind == EvaluatorKind::Scratch) {
         net = StaticNet(supernet_->space().decode(candidate, supernet_->classes()));
         const long long stepsPerEpoch = std::max<long long>(
             1, static_cast<long long>(trainIndices_.size()) / options_.trainBatchSize);
         train(*net, candidate.data, stepsPerEpoch * options_.scratchEpochs);
+        times_.train += lap(t);
     } else {
         net = extractSubnet(*supernet_, candidate);
-        if (options_.kind == EvaluatorKind::Finetune)
+        if (options_.channelsLast)
+            toChannelsLast(*net);
+        times_.extract += lap(t);
+        if (options_.kind == EvaluatorKind::Finetune) {
             train(*net, candidate.data, options_.finetuneSteps);
-        else
+            times_.train += lap(t);
+        } else {
             recalibrateBatchNorm(*net, candidate.data);
+        }
     }
     net->eval();
     return net;

@@ -22,6 +22,12 @@ void to_json(nlohmann::json& j, const RuntimeCheck& c) {
          {"largest_logit_difference", c.largestLogitDifference >= 0
                                           ? nlohmann::json(c.largestLogitDifference)
                                           : nlohmann::json()},
+         {"largest_feature_difference", c.largestFeatureDifference >= 0
+                                            ? nlohmann::json(c.largestFeatureDifference)
+                                            : nlohmann::json()},
+         {"largest_classifier_difference", c.largestClassifierDifference >= 0
+                                               ? nlohmann::json(c.largestClassifierDifference)
+                                               : nlohmann::json()},
          {"largest_softmax_difference", c.largestSoftmaxDifference >= 0
                                             ? nlohmann::json(c.largestSoftmaxDifference)
                                             : nlohmann::json()},
@@ -44,11 +50,13 @@ std::int64_t topClass(const std::int8_t* v, std::size_t n) {
     return static_cast<std::int64_t>(best);
 }
 
-// Logits of a deep network: Arm NN requantises each layer through float, our reference in
-// double; each op agrees within a step given its inputs, and one-step differences add up over
-// 20-50 layers: at most 3 steps on the 20 demo frontier models (`dnas bench export`), while a
-// wrong padding moves them by 7-12. The softmax of Arm NN's own logits must agree within 1.
-constexpr double kLogitTolerance = 3;
+// Pooled features of a deep network: Arm NN requantises each layer through float, our
+// reference in double; each op agrees within a step given its inputs, and one-step differences
+// add up over 20-50 layers: logits within 3 steps on the 20 demo frontier models (`dnas bench
+// export`), while a wrong padding moves them by 7-12. The fully connected layer on Arm NN's own
+// features and the softmax of its own logits must agree within 1: they are single kernels.
+constexpr double kFeatureTolerance = 3;
+constexpr double kClassifierTolerance = 1;
 constexpr double kSoftmaxTolerance = 1;
 
 // Arm NN refusing a file the exporter wrote is a defect of the export, not of user input.
@@ -60,12 +68,40 @@ ArmnnTflite load(const std::string& bytes, const std::string& name) {
     }
 }
 
-// The graph cut after its fully connected layer, written and run like the real file.
-ArmnnTflite logitsModel(const ExportGraph& graph) {
+// The graph cut after the op writing `tensor`, written and run like the real file.
+ArmnnTflite cutModel(const ExportGraph& graph, int tensor, const std::string& what) {
     ExportGraph cut = graph;
-    cut.ops.pop_back(); // the softmax
-    cut.output = cut.logits;
-    return load(tfliteModel(cut, "logits"), "model_int8.tflite (cut at the logits)");
+    while (!cut.ops.empty() && cut.ops.back().output != tensor)
+        cut.ops.pop_back();
+    cut.output = tensor;
+    return load(tfliteModel(cut, what), "model_int8.tflite (cut at the " + what + ")");
+}
+
+const ExportOp& classifierOf(const ExportGraph& graph) {
+    for (const auto& op : graph.ops)
+        if (op.output == graph.logits)
+            return op;
+    throw std::runtime_error("export graph without a fully connected layer");
+}
+
+// The reference's fully connected layer on given int8 features: exact integer accumulation,
+// rescaled by input scale x weight scale / output scale, rounded half away from zero.
+std::vector<std::int8_t> referenceClassifier(const ExportGraph& graph, const ExportOp& fc,
+                                             const std::vector<std::int8_t>& features) {
+    const auto& in = graph.tensors[static_cast<std::size_t>(fc.inputs[0])].quant;
+    const auto& out = graph.tensors[static_cast<std::size_t>(fc.output)].quant;
+    const double scale = in.scale * fc.weightScales.front() / out.scale;
+    const std::size_t inputs = features.size();
+    std::vector<std::int8_t> logits(fc.qbias.size());
+    for (std::size_t o = 0; o < logits.size(); ++o) {
+        std::int64_t acc = fc.qbias[o];
+        for (std::size_t i = 0; i < inputs; ++i)
+            acc +=
+                static_cast<std::int64_t>(features[i] - in.zeroPoint) * fc.qweights[o * inputs + i];
+        const double q = std::round(static_cast<double>(acc) * scale) + out.zeroPoint;
+        logits[o] = static_cast<std::int8_t>(std::clamp(q, -128.0, 127.0));
+    }
+    return logits;
 }
 
 double largestStep(const std::vector<std::int8_t>& got, const std::int8_t* want) {
@@ -112,20 +148,35 @@ RuntimeCheck checkWithArmnn(const ExportGraph& graph, const std::string& tflite,
     RuntimeCheck check;
     check.runtime = ArmnnTflite::runtimeName();
     check.file = "model_int8.tflite";
-    check.tolerance = kLogitTolerance;
+    check.tolerance = kFeatureTolerance;
     auto armnn = load(tflite, check.file);
-    auto logits = logitsModel(graph);
+    auto logits = cutModel(graph, graph.logits, "logits");
+    const auto& fc = classifierOf(graph);
+    auto features = cutModel(graph, fc.inputs[0], "pooled features");
     const auto q = quantiseInput(graph, x);
-    const auto outputs = runInt8Graph(graph, q);
+    torch::Tensor pooled;
+    const auto outputs = runInt8Graph(graph, q, [&](int id, const torch::Tensor& v) {
+        if (id == fc.inputs[0])
+            pooled = v.to(torch::kInt8).contiguous();
+    });
     const auto reference = outputs.probabilities.contiguous();
     const auto referenceLogits = outputs.logits.contiguous();
     const auto classes = static_cast<std::size_t>(graph.classes);
     check.largestLogitDifference = 0;
+    check.largestFeatureDifference = 0;
+    check.largestClassifierDifference = 0;
     check.largestSoftmaxDifference = 0;
     for (std::int64_t i = 0; i < x.size(0); ++i) {
         const auto input = nhwcRow(q, i);
         const auto got = armnn.run(input);
         auto gotLogits = logits.run(input);
+        const auto gotFeatures = features.run(input);
+        check.largestFeatureDifference =
+            std::max(check.largestFeatureDifference,
+                     largestStep(gotFeatures, pooled[i].data_ptr<std::int8_t>()));
+        check.largestClassifierDifference =
+            std::max(check.largestClassifierDifference,
+                     largestStep(gotLogits, referenceClassifier(graph, fc, gotFeatures).data()));
         const auto* want = reference[i].data_ptr<std::int8_t>();
         check.largestDifference = std::max(check.largestDifference, largestStep(got, want));
         check.largestLogitDifference =
@@ -145,15 +196,20 @@ RuntimeCheck checkWithArmnn(const ExportGraph& graph, const std::string& tflite,
                                labels[static_cast<std::size_t>(i)], input,
                                std::vector<std::int8_t>(want, want + classes)});
     }
-    if (check.largestLogitDifference > kLogitTolerance ||
+    const auto steps = [](double v) {
+        return std::to_string(static_cast<int>(v));
+    };
+    if (check.largestFeatureDifference > kFeatureTolerance ||
+        check.largestClassifierDifference > kClassifierTolerance ||
         check.largestSoftmaxDifference > kSoftmaxTolerance)
         throw std::runtime_error(
-            "export check failed: Arm NN's logits differ from the int8 reference by " +
-            std::to_string(static_cast<int>(check.largestLogitDifference)) +
-            " int8 steps (tolerance " + std::to_string(static_cast<int>(kLogitTolerance)) +
-            ") and its softmax of them by " +
-            std::to_string(static_cast<int>(check.largestSoftmaxDifference)) + " (tolerance " +
-            std::to_string(static_cast<int>(kSoftmaxTolerance)) + ")" + firstDivergence(graph, q));
+            "export check failed: Arm NN's pooled features differ from the int8 reference by " +
+            steps(check.largestFeatureDifference) + " int8 steps (tolerance " +
+            steps(kFeatureTolerance) + "), its fully connected layer on them by " +
+            steps(check.largestClassifierDifference) + " (tolerance " +
+            steps(kClassifierTolerance) + ") and its softmax of its logits by " +
+            steps(check.largestSoftmaxDifference) + " (tolerance " + steps(kSoftmaxTolerance) +
+            ")" + firstDivergence(graph, q));
     return check;
 }
 

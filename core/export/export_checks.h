@@ -19,8 +19,15 @@ struct RuntimeCheck {
     double largestDifference = 0; // int8 steps (Arm NN) or absolute probability (float ONNX)
     // Arm NN: the same model cut after the fully connected layer, int8 steps on the logits
     // (saturated probabilities hide errors: a wrong padding moves logits by 7-12 steps and
-    // probabilities by 1); negative when not measured.
+    // probabilities by 1); negative when not measured. Reported: a step of difference in
+    // the pooled features moves a logit by up to the layer's gain (sum of |weight| x scales).
     double largestLogitDifference = -1;
+    // Arm NN: the pooled features (the model cut after global average pooling) against the
+    // reference's - where rounding differences of the whole chain show, before the fully
+    // connected layer amplifies them - and its logits against the reference's fully connected
+    // layer applied to Arm NN's own pooled features (the layer alone).
+    double largestFeatureDifference = -1;
+    double largestClassifierDifference = -1;
     // Arm NN: its probabilities against the reference's softmax of Arm NN's own logits (the
     // softmax alone; the probabilities' difference from the reference is the logits'
     // difference amplified by the softmax, up to 256 x scale / 4 steps per logit step).
@@ -32,12 +39,13 @@ struct RuntimeCheck {
 void to_json(nlohmann::json& j, const RuntimeCheck& c);
 
 // Runs `tflite` in Arm NN on every image of `x` (NCHW floats as imagesToTensor makes) and
-// compares, with the LibTorch int8 reference, the logits of the graph cut after its fully
-// connected layer (within 3 int8 steps) and the probabilities with the reference's softmax of
-// Arm NN's own logits (within 1); the probabilities' difference from the reference is
-// reported. Throws std::runtime_error naming the first op that differs by more than a step
-// (a defect of the export, not of the user's input).
-// Fills `vectors` with the first `count` images as test vectors (`samples`, `labels` per row).
+// compares with the LibTorch int8 reference: the pooled features of the graph cut after its
+// global average pooling (within 3 int8 steps), the logits against the reference's fully
+// connected layer on Arm NN's own pooled features (within 1) and the probabilities against
+// the reference's softmax of Arm NN's own logits (within 1); the logits' and probabilities'
+// differences from the reference are reported. Throws std::runtime_error naming the first op that
+// differs by more than a step (a defect of the export, not of the user's input). Fills `vectors`
+// with the first `count` images as test vectors (`samples`, `labels` per row).
 RuntimeCheck checkWithArmnn(const ExportGraph& graph, const std::string& tflite,
                             const torch::Tensor& x, const std::vector<std::size_t>& samples,
                             const std::vector<int>& labels, std::size_t count,

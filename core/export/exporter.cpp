@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "common/error.h"
+#include "common/malloc_tuning.h"
 #include "common/utc_time.h"
 #include "cost/cost_model.h"
 #include "cost/network.h"
@@ -140,6 +141,7 @@ ExportResult exportCandidate(Supernet supernet, std::shared_ptr<const Dataset> d
                              ImageCache& cache, const ExportJob& job, const ExportOptions& options,
                              const ExportLog& log) {
     const auto start = std::chrono::steady_clock::now();
+    const FreeMemoryAtEnd freeMemory;
     const auto say = [&log](const std::string& s) {
         if (log)
             log(s);

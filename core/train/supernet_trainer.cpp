@@ -11,6 +11,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/malloc_tuning.h"
 #include "common/rng.h"
 #include "data/dataset.h"
 #include "data/image_cache.h"
@@ -356,6 +357,7 @@ SupernetTrainer::SupernetTrainer(Supernet supernet, std::shared_ptr<const Datase
 
 TrainResult SupernetTrainer::run(TrainObserver& observer, std::stop_token stop) {
     try {
+        const FreeMemoryAtEnd freeMemory;
         TrainingRun run(*supernet_, *dataset_, cache_, options_, observer);
         return run.train(stop);
     } catch (const c10::Error& e) {

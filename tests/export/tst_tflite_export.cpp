@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "export/armnn_runner.h"
+#include "export/export_checks.h"
 #include "export/graph_builder.h"
 #include "export/int8_reference.h"
 #include "export/quantise.h"
@@ -74,6 +75,8 @@ private Q_SLOTS:
     void fileFollowsTheFormat();
     void truncatedFileIsRefused();
     void wrongBiasScaleIsRefused();
+    void exportCheckPassesTheWrittenFile();
+    void exportCheckFailsOnAWrongClassifier();
 };
 
 void TestTfliteExport::armnnComputesWhatTheReferenceComputes_data() {
@@ -188,6 +191,56 @@ void TestTfliteExport::wrongBiasScaleIsRefused() {
         QFAIL("Arm NN loaded a model with a wrong bias scale");
     } catch (const InputError& e) {
         QVERIFY2(QString::fromStdString(e.what()).contains("bias.tflite"), e.what());
+    }
+}
+
+namespace {
+
+RuntimeCheck checkFile(const ExportGraph& graph, const std::string& tflite,
+                       const ArchitectureSpec& spec) {
+    const auto x = fixtures::randomImages(spec, 8, 99);
+    const std::vector<std::size_t> samples(8, 0);
+    const std::vector<int> labels(8, 0);
+    std::vector<TestVector> vectors;
+    return checkWithArmnn(graph, tflite, x, samples, labels, 0, vectors);
+}
+
+} // namespace
+
+// The export's own Arm NN check on the file written from the graph: pooled features, the
+// classifier on Arm NN's features and the softmax on its logits agree within their tolerances.
+void TestTfliteExport::exportCheckPassesTheWrittenFile() {
+    const auto spec = fixtures::exportSpec(16, 3, true, 5);
+    const auto graph = quantisedGraph(spec, 11);
+    const auto check = checkFile(graph, tfliteModel(graph, "ok"), spec);
+    qInfo("features %g, classifier %g, softmax %g, logits %g steps", check.largestFeatureDifference,
+          check.largestClassifierDifference, check.largestSoftmaxDifference,
+          check.largestLogitDifference);
+    QCOMPARE(check.images, std::size_t{8});
+    QVERIFY(check.largestFeatureDifference >= 0 && check.largestFeatureDifference <= 3);
+    QVERIFY(check.largestClassifierDifference >= 0 && check.largestClassifierDifference <= 1);
+}
+
+// A file whose classifier differs from the graph's (the first class's weights negated) fails
+// the check: its probabilities disagree with the softmax of the logits Arm NN computes with the
+// graph's classifier. (The pooled features and logits come from models cut from the graph and
+// written by the same writer: they check the writer and Arm NN against the reference, not each
+// byte of the deployed file.)
+void TestTfliteExport::exportCheckFailsOnAWrongClassifier() {
+    const auto spec = fixtures::exportSpec(16, 3, true, 5);
+    const auto graph = quantisedGraph(spec, 11);
+    auto wrong = graph;
+    auto& fc = wrong.ops[wrong.ops.size() - 2];
+    QCOMPARE(fc.kind, ExportOpKind::FullyConnected);
+    const std::size_t row = fc.qweights.size() / static_cast<std::size_t>(fc.outChannels());
+    for (std::size_t i = 0; i < row; ++i)
+        fc.qweights[i] = static_cast<std::int8_t>(-fc.qweights[i]);
+    try {
+        checkFile(graph, tfliteModel(wrong, "wrong"), spec);
+        QFAIL("the check passed a file with a wrong classifier");
+    } catch (const std::runtime_error& e) {
+        qInfo("%s", e.what());
+        QVERIFY(QString(e.what()).contains(QStringLiteral("export check failed")));
     }
 }
 

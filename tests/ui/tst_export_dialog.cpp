@@ -75,7 +75,7 @@ void TestExportDialog::selectedCandidatesAreExported() {
     one->reject(); // ignored while the export runs
     QVERIFY(one->isVisible());
     QVERIFY(done.wait(240000));
-    QCOMPARE(exported.count(), 1);
+    QVERIFY2(exported.count() == 1, qPrintable(one->summary()));
     QCOMPARE(exported.first().first().toString().toStdString(), one->folderFor(0).string());
     QVERIFY(one->folderFor(0).parent_path() == path("one")); // created: it did not exist
     QVERIFY2(fs::is_regular_file(one->folderFor(0) / "model_int8.tflite"),

@@ -102,7 +102,7 @@ Project Project::load(const std::filesystem::path& path) {
         reader.onlyKeys(*search, "search",
                         {"mode", "strategy", "population", "cost_mode", "budgets", "objectives",
                          "max_evaluations", "generations", "time_limit_seconds", "seed",
-                         "evaluator", "val_subset", "calibration_images", "fixed_data"});
+                         "evaluator", "val_subset", "calibration_images", "racing", "fixed_data"});
     reader.throwIfProblems();
     try {
         job.config = SearchConfig::fromJson(*search, path.string());
