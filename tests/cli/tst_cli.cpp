@@ -23,6 +23,7 @@ private Q_SLOTS:
     void badInput();
     void malformedArchitectureNamesLineAndField();
     void benchCostReportsRate();
+    void benchEvalComparesSettingsSideBySide();
     void dataInspectFolder();
     void dataInspectFashionMnistBinary();
     void dataInspectBadInput_data();
@@ -86,6 +87,13 @@ void TestCli::helpDescribesEveryOption_data() {
     QTest::addRow("bench compare")
         << QStringList{"bench", "compare", "--help"}
         << QStringList{"--task", "--levels", "--seeds", "--evals", "--store", "--json"};
+    QTest::addRow("bench eval") << QStringList{"bench", "eval", "--help"}
+                                << QStringList{"--resolutions", "--candidates", "--setting",
+                                               "--calibration-images", "--val-subset", "--json"};
+    QTest::addRow("bench train") << QStringList{"bench", "train", "--help"}
+                                 << QStringList{"--space", "--steps", "--batch-size", "--json"};
+    QTest::addRow("bench counts") << QStringList{"bench", "counts", "--help"}
+                                  << QStringList{"--supernet", "--calibration", "--validation"};
     QTest::addRow("bench cost") << QStringList{"bench", "cost", "--help"}
                                 << QStringList{"--space",   "--mcu",  "--candidates",
                                                "--seconds", "--seed", "--json"};
@@ -265,6 +273,30 @@ void TestCli::benchCostReportsRate() {
     QVERIFY(j["estimations_per_second"].get<double>() > 0);
     QCOMPARE(j["measurements"].size(), std::size_t{4});
     QCOMPARE(j["threads"].get<int>(), 1);
+}
+
+// "before" runs in a child process with glibc's default malloc, "now" in this one (tuned); both
+// score the same candidate on the same images, so they agree on its accuracy's image counts.
+void TestCli::benchEvalComparesSettingsSideBySide() {
+    const auto r = cliRun({"bench", "eval", "--space", "demo", "--dataset", "fashion-mnist:binary",
+                           "--resolutions", "16,24", "--candidates", "1", "--calibration-images",
+                           "20", "--val-subset", "40", "--setting", "before", "--setting", "now",
+                           "--json"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const auto rows = parse(r.out)["rows"];
+    QCOMPARE(rows.size(), std::size_t{4}); // per resolution: before, now
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& row = rows[i];
+        QCOMPARE(row["setting"].get<std::string>(), std::string(i % 2 ? "now" : "before"));
+        QCOMPARE(row["tuned_malloc"].get<bool>(), i % 2 == 1);
+        QCOMPARE(row["channels_last"].get<bool>(), i % 2 == 1);
+        QCOMPARE(row["batch_size"].get<int>(), i % 2 ? 64 : 256);
+        QCOMPARE(row["resolution"].get<int>(), i < 2 ? 16 : 24);
+        QVERIFY(row["seconds_per_candidate"].get<double>() > 0);
+        QVERIFY(row["macs"].get<double>() > 0);
+        QVERIFY(row["achieved_macs_per_second"].get<double>() > 0);
+    }
+    QCOMPARE(rows[0]["macs"], rows[1]["macs"]); // the same candidate
 }
 
 void TestCli::dataInspectFolder() {
