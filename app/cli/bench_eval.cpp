@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 #include <sstream>
 #include <sys/resource.h>
 #include <thread>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -221,7 +221,8 @@ nlohmann::json untunedRows(const Options& o, const Setting& s) {
     std::string resolutions;
     for (const int r : o.resolutions)
         resolutions += (resolutions.empty() ? "" : ",") + std::to_string(r);
-    const auto self = std::filesystem::read_symlink("/proc/self/exe").string();
+    // This process's executable, also when the file was replaced since it started.
+    const auto self = "/proc/" + std::to_string(getpid()) + "/exe";
     std::string command = shellQuoted(self) + " --glibc-malloc bench eval --json" + " --dataset " +
                           shellQuoted(o.dataset) + " --space " + shellQuoted(o.space) +
                           " --width " + std::to_string(o.width) + " --resolutions " + resolutions +

@@ -88,7 +88,7 @@ void TestCli::helpDescribesEveryOption_data() {
         << QStringList{"bench", "compare", "--help"}
         << QStringList{"--task", "--levels", "--seeds", "--evals", "--store", "--json"};
     QTest::addRow("bench eval") << QStringList{"bench", "eval", "--help"}
-                                << QStringList{"--resolutions", "--candidates", "--setting",
+                                << QStringList{"--resolutions",        "--candidates", "--setting",
                                                "--calibration-images", "--val-subset", "--json"};
     QTest::addRow("bench train") << QStringList{"bench", "train", "--help"}
                                  << QStringList{"--space", "--steps", "--batch-size", "--json"};
@@ -278,10 +278,10 @@ void TestCli::benchCostReportsRate() {
 // "before" runs in a child process with glibc's default malloc, "now" in this one (tuned); both
 // score the same candidate on the same images, so they agree on its accuracy's image counts.
 void TestCli::benchEvalComparesSettingsSideBySide() {
-    const auto r = cliRun({"bench", "eval", "--space", "demo", "--dataset", "fashion-mnist:binary",
-                           "--resolutions", "16,24", "--candidates", "1", "--calibration-images",
-                           "20", "--val-subset", "40", "--setting", "before", "--setting", "now",
-                           "--json"});
+    const auto r =
+        cliRun({"bench", "eval", "--space", "demo", "--dataset", "fashion-mnist:binary",
+                "--resolutions", "16,24", "--candidates", "1", "--calibration-images", "20",
+                "--val-subset", "40", "--setting", "before", "--setting", "now", "--json"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const auto rows = parse(r.out)["rows"];
     QCOMPARE(rows.size(), std::size_t{4}); // per resolution: before, now

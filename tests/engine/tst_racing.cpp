@@ -19,6 +19,7 @@
 #include "eval/racing.h"
 #include "search/pareto_archive.h"
 #include "support/image_fixtures.h"
+#include "support/tiny_supernet.h"
 #include "train/supernet_trainer.h"
 
 using namespace dnas;
@@ -98,17 +99,7 @@ void TestRacing::racingNeverDropsAFrontierCandidate() {
     const fs::path root = dir.path().toStdString();
     auto dataset = loadDataset(fixtures::writeSquaresDataset(root / "sq", 96, 600).string(), {});
     ImageCache cache(dataset, ImageCache::Options{});
-    Supernet supernet(
-        SearchSpace::fromDocument(JsonDocument::fromText(fixtures::kTinySpaceJson, "tiny")), 2);
-    TrainOptions t;
-    t.maxSteps = 40;
-    t.batchSize = 16;
-    t.warmupSteps = 5;
-    t.learningRate = 0.05;
-    t.seed = 1;
-    TrainObserver quiet;
-    SupernetTrainer(supernet, dataset, cache, t).run(quiet);
-    supernet->eval();
+    const auto supernet = fixtures::trainedTinySupernet(dataset, cache, 40);
 
     const auto mcu = McuCatalog::builtIn().find("stm32f746");
     const auto& space = supernet->space();

@@ -15,6 +15,7 @@
 #include "data/image_cache.h"
 #include "engine/search_engine.h"
 #include "support/image_fixtures.h"
+#include "support/tiny_supernet.h"
 #include "train/supernet_trainer.h"
 
 using namespace dnas;
@@ -51,17 +52,7 @@ void TestSearchQuality::initTestCase() {
     dataset_ = loadDataset(
         fixtures::writeSquaresDataset(fs::path(dir_.path().toStdString()) / "sq").string(), {});
     cache_ = std::make_unique<ImageCache>(dataset_, ImageCache::Options{});
-    supernet_ = Supernet(
-        SearchSpace::fromDocument(JsonDocument::fromText(fixtures::kTinySpaceJson, "tiny")), 2);
-    TrainOptions o; // as tst_training's trainingLowersTheLoss: enough to tell the squares apart
-    o.maxSteps = 60;
-    o.batchSize = 16;
-    o.warmupSteps = 5;
-    o.learningRate = 0.05;
-    o.seed = 1;
-    TrainObserver quiet;
-    SupernetTrainer(supernet_, dataset_, *cache_, o).run(quiet);
-    supernet_->eval();
+    supernet_ = fixtures::trainedTinySupernet(dataset_, *cache_, 60);
 }
 
 void TestSearchQuality::frontierImprovesOnTheFirstGeneration_data() {
