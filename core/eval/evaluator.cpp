@@ -220,7 +220,10 @@ Metrics Evaluator::score(const Scorer& scores, const DataConfig& config, bool ch
         }
         seen = end;
         times_.validate += lap(t);
-        if (racing && end < order.size()) {
+        // The bound is at least about the accuracy seen: below it, it is worth computing
+        // (an exact tail over up to `right` terms per bisection step).
+        if (racing && end < order.size() &&
+            static_cast<double>(right) < mustBeat * static_cast<double>(seen)) {
             const double bound = accuracyUpperBound(right, seen, order.size(), lookDelta);
             if (bound < mustBeat) {
                 m.stoppedEarly = true;
