@@ -105,9 +105,7 @@ double forwardSecondsPerImage(SupernetImpl& supernet, const Candidate& c, const 
         {s.batchSize, channelsOf(c.data.colour), c.data.resolution, c.data.resolution});
     if (s.channelsLast) {
         x = x.contiguous(torch::MemoryFormat::ChannelsLast);
-        for (auto& p : net->parameters())
-            if (p.dim() == 4)
-                p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
+        toChannelsLast(*net);
     }
     net->forward(x); // warm-up: oneDNN builds its kernels
     double best = 1e30;

@@ -106,15 +106,14 @@ private:
     std::optional<torch::NoGradGuard> noGrad_;
 };
 
-// Weights of 4-d parameters in NHWC order (oneDNN's native layout for convolutions).
+} // namespace
+
 void toChannelsLast(StaticNetImpl& net) {
     torch::NoGradGuard noGrad;
     for (auto& p : net.parameters())
         if (p.dim() == 4)
             p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
 }
-
-} // namespace
 
 Evaluator::Evaluator(Supernet supernet, std::shared_ptr<const Dataset> dataset, ImageCache& cache,
                      EvalOptions options)

@@ -63,6 +63,10 @@ struct EvalResult {
 
 void to_json(nlohmann::json& j, const Metrics& m);
 
+// A network's 4-d weights in NHWC order (oneDNN's native layout for convolutions), as the
+// evaluator scores with EvalOptions::channelsLast.
+void toChannelsLast(StaticNetImpl& net);
+
 // Scores candidates on the validation split. Works on an extracted copy of each subnet, so the
 // supernet's weights and statistics are never modified. Not thread-safe: one per thread.
 class Evaluator {
