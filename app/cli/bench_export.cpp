@@ -98,9 +98,10 @@ Command addBenchExportCommand(CLI::App& bench) {
             const TempFolder temp;
             const auto& root = temp.path;
             TextTable table;
-            for (const char* h : {"candidate", "mode", "data", "wall s", "export s", "float val",
-                                  "int8 val", "int8 - float", "tflite KiB", "estimate KiB",
-                                  "Arm NN logits", "softmax", "probs"})
+            for (const char* h :
+                 {"candidate", "mode", "data", "wall s", "export s", "float val", "int8 val",
+                  "int8 - float", "tflite KiB", "estimate KiB", "each op", "features", "classifier",
+                  "logits", "softmax", "probs"})
                 table.addColumn(h, TextTable::Align::Right);
             nlohmann::json rows = nlohmann::json::array();
             std::vector<double> walls, exports, deltas;
@@ -128,12 +129,16 @@ Command addBenchExportCommand(CLI::App& bench) {
                                   std::string(toString(c.candidate.data.colour));
                 const auto& armnn = card["checks"][0];
                 const auto steps = [&armnn](const char* key) {
-                    return fixed(armnn[key].get<double>(), 0);
+                    const auto it = armnn.find(key);
+                    return it != armnn.end() && it->is_number() ? fixed(it->get<double>(), 0)
+                                                                : std::string("-");
                 };
                 table.addRow({std::to_string(c.id), c.mode, data, fixed(wall, 1),
                               fixed(outcome.seconds, 1), fixed(f, 4), fixed(q, 4), fixed(q - f, 4),
                               fixed(card["tflite"]["bytes"].get<double>() / 1024, 1),
                               fixed(card["tflite"]["cost_model_bytes"].get<double>() / 1024, 1),
+                              steps("largest_op_difference"), steps("largest_feature_difference"),
+                              steps("largest_classifier_difference"),
                               steps("largest_logit_difference"),
                               steps("largest_softmax_difference"), steps("largest_difference")});
                 rows.push_back({{"candidate_id", c.id},

@@ -1,6 +1,7 @@
 #include "cli/bench_fidelity.h"
 #include "cli/mcus_command.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -27,6 +28,9 @@
 namespace dnas::cli {
 namespace {
 
+constexpr const char* kScratchPrefix = "scratch s";
+constexpr const char* kBnBefore = "bn before";
+
 struct Options {
     std::string supernet;
     std::string dataset;
@@ -43,7 +47,7 @@ struct Options {
     bool json = false;
 };
 
-// One candidate's scores: bn, finetune, then one per scratch seed.
+// One candidate's scores, one per evaluator (the scratch seeds last).
 struct Scored {
     std::size_t band = 0;
     Candidate candidate;
@@ -100,7 +104,7 @@ ScratchScores readScratchFrom(const Options& o, const std::string& dataset,
                 continue;
             auto& seeds = out[candidate->dump()];
             for (int seed = 1; seed <= o.scratchSeeds; ++seed) {
-                const auto name = "scratch s" + std::to_string(seed);
+                const auto name = kScratchPrefix + std::to_string(seed);
                 const auto at = JsonReader::key(JsonReader::key(path, "scores"), name);
                 const auto* one =
                     r.object(*scores, JsonReader::key(path, "scores"), name, Presence::Optional);
@@ -121,30 +125,48 @@ Correlation correlate(const std::vector<double>& a, const std::vector<double>& b
     return {kendallTau(a, b), spearmanRho(a, b), topKOverlap(a, b, 3), a.size()};
 }
 
-// The scratch reference of a candidate: the mean over the scratch seeds.
-double scratchMean(const Scored& s) {
-    double sum = 0;
-    for (std::size_t i = 2; i < s.accuracy.size(); ++i)
-        sum += s.accuracy[i];
-    return sum / static_cast<double>(s.accuracy.size() - 2);
+// The index of the first scratch evaluator in `names` (they come last).
+std::size_t firstScratch(const std::vector<std::string>& names) {
+    std::size_t e = 0;
+    while (e < names.size() && names[e].rfind(kScratchPrefix, 0) != 0)
+        ++e;
+    return e;
 }
 
-// Rank agreement of each evaluator with the scratch reference (and of the first two scratch
-// seeds with each other) over `rows`.
-std::vector<std::pair<std::string, Correlation>> correlations(const std::vector<Scored>& rows) {
-    std::vector<double> bn, finetune, reference, seed1, seed2;
-    for (const auto& r : rows) {
-        bn.push_back(r.accuracy[0]);
-        finetune.push_back(r.accuracy[1]);
-        reference.push_back(scratchMean(r));
-        seed1.push_back(r.accuracy[2]);
-        seed2.push_back(r.accuracy.size() > 3 ? r.accuracy[3] : r.accuracy[2]);
+// The scratch reference of a candidate: the mean over the scratch seeds.
+double scratchMean(const Scored& s, std::size_t first) {
+    double sum = 0;
+    for (std::size_t i = first; i < s.accuracy.size(); ++i)
+        sum += s.accuracy[i];
+    return sum / static_cast<double>(s.accuracy.size() - first);
+}
+
+// Rank agreement over `rows` of each evaluator with the scratch reference, of bn with the
+// settings before and now (when both ran), and of the first two scratch seeds with each other.
+std::vector<std::pair<std::string, Correlation>>
+correlations(const std::vector<Scored>& rows, const std::vector<std::string>& names) {
+    const auto first = firstScratch(names);
+    auto column = [&](std::size_t e) {
+        std::vector<double> v;
+        for (const auto& r : rows)
+            v.push_back(r.accuracy[e]);
+        return v;
+    };
+    std::vector<std::pair<std::string, Correlation>> out;
+    if (first < names.size()) { // with a scratch reference
+        std::vector<double> reference;
+        for (const auto& r : rows)
+            reference.push_back(scratchMean(r, first));
+        for (std::size_t e = 0; e < first; ++e)
+            out.push_back({names[e] + " vs scratch", correlate(column(e), reference)});
     }
-    std::vector<std::pair<std::string, Correlation>> out = {
-        {"bn vs scratch", correlate(bn, reference)},
-        {"finetune vs scratch", correlate(finetune, reference)}};
-    if (rows.front().accuracy.size() > 3)
-        out.push_back({"scratch seed 1 vs 2", correlate(seed1, seed2)});
+    const auto before = std::find(names.begin(), names.end(), kBnBefore);
+    if (before != names.end())
+        out.push_back(
+            {std::string(kBnBefore) + " vs bn",
+             correlate(column(static_cast<std::size_t>(before - names.begin())), column(0))});
+    if (names.size() > first + 1)
+        out.push_back({"scratch seed 1 vs 2", correlate(column(first), column(first + 1))});
     return out;
 }
 
@@ -172,12 +194,12 @@ void printReport(std::ostream& out, const Options& o, const std::vector<CostBand
         table.addRow(cells);
     }
     table.print(out);
-    out << "\nrank agreement with training from scratch (mean of the scratch seeds):\n";
+    out << "\nrank agreement (scratch: the mean of the scratch seeds):\n";
     TextTable corr;
     for (const char* h : {"candidates", "pair", "Kendall tau", "Spearman rho", "top-3 overlap"})
         corr.addColumn(h, TextTable::Align::Right);
     auto addRows = [&](const std::string& label, const std::vector<Scored>& subset) {
-        for (const auto& [name, c] : correlations(subset))
+        for (const auto& [name, c] : correlations(subset, names))
             corr.addRow(
                 {label, name, fixed(c.tau, 3), fixed(c.rho, 3), std::to_string(c.top3) + "/3"});
     };
@@ -230,9 +252,11 @@ Command addBenchFidelityCommand(CLI::App& bench) {
                     "Epochs of training from scratch per candidate")
         ->capture_default_str()
         ->check(CLI::Range(1, 1000));
-    app->add_option("--scratch-seeds", o->scratchSeeds, "Scratch trainings per candidate")
+    app->add_option("--scratch-seeds", o->scratchSeeds,
+                    "Scratch trainings per candidate (0: none, e.g. to compare bn's settings "
+                    "with --speed both alone)")
         ->capture_default_str()
-        ->check(CLI::Range(1, 10));
+        ->check(CLI::Range(0, 10));
     app->add_option("--finetune-steps", o->finetuneSteps, "Steps of the finetune evaluator")
         ->capture_default_str()
         ->check(CLI::Range(1, 100000));
@@ -245,9 +269,10 @@ Command addBenchFidelityCommand(CLI::App& bench) {
                     "Reuse the scratch scores of an earlier `bench fidelity --json` output with "
                     "the same settings (e.g. to compare two supernets of one space)");
     app->add_option("--speed", o->speed,
-                    "bn/finetune speed settings: now (the defaults) or before (batches of 256, "
-                    "NCHW, NoGrad: the settings before `dnas bench eval` measured them)")
-        ->check(CLI::IsMember({"now", "before"}))
+                    "bn/finetune speed settings: now (the defaults), before (batches of 256, "
+                    "NCHW, NoGrad: the settings before `dnas bench eval` measured them), or both "
+                    "(bn scored with each, side by side)")
+        ->check(CLI::IsMember({"now", "before", "both"}))
         ->capture_default_str();
     app->add_flag("--json", o->json, "Print the figures as JSON");
     return {
@@ -276,17 +301,26 @@ Command addBenchFidelityCommand(CLI::App& bench) {
             bn.valSubset = std::min(o->valSubset, dataset->count(Split::Validation));
             bn.trainSubset = std::min(o->trainSubset, dataset->count(Split::Train));
             bn.seed = o->bands.seed;
-            std::vector<EvalOptions> evaluators = {bn, bn};
-            std::vector<std::string> names = {"bn", "finetune"};
-            evaluators[1].kind = EvaluatorKind::Finetune;
-            evaluators[1].finetuneSteps = o->finetuneSteps;
+            std::vector<EvalOptions> evaluators = {bn};
+            std::vector<std::string> names = {"bn"};
+            if (o->speed == "both") { // bn with the settings before, on the same candidates
+                auto before = withSpeedBefore(bn);
+                evaluators.push_back(before);
+                names.push_back(kBnBefore);
+            }
+            EvalOptions finetune = bn;
+            finetune.kind = EvaluatorKind::Finetune;
+            finetune.finetuneSteps = o->finetuneSteps;
+            evaluators.push_back(finetune);
+            names.push_back("finetune");
+            const std::size_t first = evaluators.size();
             for (int s = 1; s <= o->scratchSeeds; ++s) {
                 EvalOptions scratch = bn;
                 scratch.kind = EvaluatorKind::Scratch;
                 scratch.scratchEpochs = o->scratchEpochs;
                 scratch.trainSeed = static_cast<std::uint64_t>(s);
                 evaluators.push_back(scratch);
-                names.push_back("scratch s" + std::to_string(s));
+                names.push_back(kScratchPrefix + std::to_string(s));
             }
             std::vector<Scored> rows;
             for (std::size_t b = 0; b < bands.size(); ++b)
@@ -301,8 +335,9 @@ Command addBenchFidelityCommand(CLI::App& bench) {
                 Evaluator evaluator(loaded.supernet, dataset, cache, evaluators[e]);
                 for (std::size_t i = 0; i < rows.size(); ++i) {
                     const auto earlier = reuse.find(nlohmann::json(rows[i].candidate).dump());
-                    if (e >= 2 && earlier != reuse.end() && earlier->second.size() > e - 2) {
-                        const auto [accuracy, seconds] = earlier->second[e - 2];
+                    if (e >= first && earlier != reuse.end() &&
+                        earlier->second.size() > e - first) {
+                        const auto [accuracy, seconds] = earlier->second[e - first];
                         rows[i].accuracy.push_back(accuracy);
                         rows[i].seconds.push_back(seconds);
                         ++reused;
@@ -339,7 +374,7 @@ Command addBenchFidelityCommand(CLI::App& bench) {
                             subset.push_back(r);
                     nlohmann::json agreement;
                     if (subset.size() >= 2)
-                        for (const auto& [name, c] : correlations(subset))
+                        for (const auto& [name, c] : correlations(subset, names))
                             agreement[name] = toJson(c);
                     bandJson.push_back({{"centre", bands[b].centre},
                                         {"low", bands[b].low},
@@ -348,7 +383,7 @@ Command addBenchFidelityCommand(CLI::App& bench) {
                                         {"agreement", agreement}});
                 }
                 nlohmann::json overall;
-                for (const auto& [name, c] : correlations(rows))
+                for (const auto& [name, c] : correlations(rows, names))
                     overall[name] = toJson(c);
                 out << nlohmann::json{{"dataset", dataset->name},
                                       {"space", space.name},

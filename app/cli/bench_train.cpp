@@ -1,14 +1,18 @@
 #include "cli/bench_train.h"
 
 #include <algorithm>
+#include <fstream>
 #include <numeric>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
 
 #include "cli/bench_support.h"
 #include "cli/text_table.h"
+#include "common/error.h"
 #include "common/rng.h"
 #include "data/dataset.h"
 #include "data/image_cache.h"
@@ -27,6 +31,7 @@ struct Options {
     int batchSize = 64;
     int randomSubnets = 2;
     std::size_t trainSubset = 4096;
+    std::string profile;
     bool json = false;
 };
 
@@ -50,19 +55,43 @@ private:
     BenchClock::time_point start_ = BenchClock::now();
 };
 
-// Plain LibTorch training of one static network on the same augmented batches: SGD with
-// Nesterov momentum, label-smoothed cross-entropy. Seconds per step after `warmup` steps.
-double plainStepSeconds(const SearchSpace& space, const Candidate& c, int classes,
-                        const std::shared_ptr<const ImageSet>& sources, const Options& o) {
+// Plain LibTorch training of static networks on the same augmented batches: every step trains
+// each network of `fixed` and the next `perStep` of `pool` (in turn), each with its own SGD
+// (Nesterov momentum) and label-smoothed cross-entropy, as if trained alone.
+struct PlainTiming {
+    double stepSeconds = 0;
+    double stepMacs = 0; // per image, summed over the networks a step trains (mean over steps)
+};
+
+PlainTiming plainSteps(const SearchSpace& space, const std::vector<Candidate>& fixedNets,
+                       const std::vector<Candidate>& pool, int perStep, int classes,
+                       const std::shared_ptr<const ImageSet>& sources, const Options& o) {
     torch::manual_seed(1);
-    StaticNet net(space.decode(c, classes));
-    net->train();
-    torch::optim::SGD optimizer(
-        net->parameters(),
-        torch::optim::SGDOptions(0.05).momentum(0.9).nesterov(true).weight_decay(4e-5));
+    struct Trained {
+        Candidate candidate;
+        StaticNet net{nullptr};
+        std::unique_ptr<torch::optim::SGD> optimizer;
+        double macs = 0;
+    };
+    auto make = [&](const Candidate& c) {
+        Trained t{c, StaticNet(space.decode(c, classes)), nullptr, networkMacs(space, c, classes)};
+        t.net->train();
+        t.optimizer = std::make_unique<torch::optim::SGD>(
+            t.net->parameters(),
+            torch::optim::SGDOptions(0.05).momentum(0.9).nesterov(true).weight_decay(4e-5));
+        return t;
+    };
+    std::vector<Trained> fixedTrained, poolTrained;
+    for (const auto& c : fixedNets)
+        fixedTrained.push_back(make(c));
+    for (const auto& c : pool)
+        poolTrained.push_back(make(c));
+    const auto smoothing = torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(0.1);
     AugmentedBatch batch(sources);
     Rng rng(1);
     std::vector<std::size_t> rows(static_cast<std::size_t>(o.batchSize));
+    std::size_t next = 0;
+    double macs = 0;
     BenchClock::time_point start;
     for (long long step = 0; step < o.warmup + o.steps; ++step) {
         if (step == o.warmup)
@@ -70,14 +99,23 @@ double plainStepSeconds(const SearchSpace& space, const Candidate& c, int classe
         for (auto& r : rows)
             r = rng.below(sources->rows());
         batch.prepare(rows, rng);
-        optimizer.zero_grad();
-        const auto loss = torch::nn::functional::cross_entropy(
-            net->forward(batch.images(c.data)), batch.labels(),
-            torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(0.1));
-        loss.backward();
-        optimizer.step();
+        const auto labels = batch.labels();
+        std::vector<Trained*> nets;
+        for (auto& t : fixedTrained)
+            nets.push_back(&t);
+        for (int k = 0; k < perStep && !poolTrained.empty(); ++k)
+            nets.push_back(&poolTrained[next++ % poolTrained.size()]);
+        for (auto* t : nets) {
+            t->optimizer->zero_grad();
+            const auto logits = t->net->forward(batch.images(t->candidate.data));
+            torch::nn::functional::cross_entropy(logits, labels, smoothing).backward();
+            t->optimizer->step();
+            if (step >= o.warmup)
+                macs += t->macs;
+        }
     }
-    return secondsSince(start) / static_cast<double>(o.steps);
+    const auto steps = static_cast<double>(o.steps);
+    return {secondsSince(start) / steps, macs / steps};
 }
 
 } // namespace
@@ -100,6 +138,9 @@ Command addBenchTrainCommand(CLI::App& bench) {
         ->check(CLI::Range(0, 16));
     app->add_option("--train-subset", o->trainSubset, "Training images (0: all)")
         ->capture_default_str();
+    app->add_option("--profile", o->profile,
+                    "Write LibTorch's operator profile of the sandwich steps to this file (Chrome "
+                    "trace JSON: chrome://tracing, Perfetto)");
     app->add_flag("--json", o->json, "Print the figures as JSON");
     return {
         app, [o](std::ostream& out, std::ostream& err) {
@@ -116,7 +157,17 @@ Command addBenchTrainCommand(CLI::App& bench) {
             t.seed = 1;
             err << "sandwich: " << t.maxSteps << " steps\n";
             StepClock clock(o->warmup);
-            SupernetTrainer(task.supernet, task.dataset, *task.cache, t).run(clock);
+            {
+                std::ofstream file;
+                std::optional<torch::autograd::profiler::RecordProfile> profile;
+                if (!o->profile.empty()) {
+                    file.open(o->profile);
+                    if (!file)
+                        throw InputError("--profile", "cannot write " + o->profile);
+                    profile.emplace(file);
+                }
+                SupernetTrainer(task.supernet, task.dataset, *task.cache, t).run(clock);
+            }
             const double sandwich = clock.seconds / static_cast<double>(clock.steps);
 
             const auto largest = space.largest();
@@ -124,14 +175,24 @@ Command addBenchTrainCommand(CLI::App& bench) {
             const auto indices = o->trainSubset > 0
                                      ? task.dataset->subset(Split::Train, o->trainSubset, 1)
                                      : task.dataset->indices(Split::Train);
+            const auto sources = task.cache->sources(side, indices);
             err << "plain: " << o->warmup + o->steps << " steps of the largest subnet\n";
-            const double plain =
-                plainStepSeconds(space, largest, classes, task.cache->sources(side, indices), *o);
+            const auto plain = plainSteps(space, {largest}, {}, 0, classes, sources, *o);
+            // The same kinds of subnets as the sandwich step, each trained alone as a static
+            // network: what those networks cost without the supernet's slicing, shared
+            // weights and distillation (smaller networks reach fewer MAC/s by themselves).
+            Rng rng(7);
+            std::vector<Candidate> pool;
+            for (int i = 0; i < 8; ++i)
+                pool.push_back(space.sample(rng));
+            err << "plain: " << o->warmup + o->steps << " steps of the largest, the smallest and "
+                << o->randomSubnets << " of " << pool.size() << " random subnets, each alone\n";
+            const auto same = plainSteps(space, {largest, space.smallest()}, pool, o->randomSubnets,
+                                         classes, sources, *o);
 
             // MACs per sandwich step: the largest, the smallest and the random subnets'
             // expected MACs (1,000 draws of the trainer's sampler).
-            const double largestMacs = networkMacs(space, largest, classes);
-            Rng rng(7);
+            const double largestMacs = plain.stepMacs;
             double randomMacs = 0;
             for (int i = 0; i < 1000; ++i)
                 randomMacs += networkMacs(space, space.sample(rng), classes) / 1000;
@@ -139,23 +200,28 @@ Command addBenchTrainCommand(CLI::App& bench) {
                                     o->randomSubnets * randomMacs;
             const int subnets = 2 + o->randomSubnets;
             const double images = static_cast<double>(o->batchSize);
-            const double perImage = (sandwich / subnets) / plain;
-            const double perMac = (sandwich / stepMacs) / (plain / largestMacs);
+            const double perImage = (sandwich / subnets) / plain.stepSeconds;
+            const double perMac = (sandwich / stepMacs) / (plain.stepSeconds / largestMacs);
+            const double perMacSame = (sandwich / stepMacs) / (same.stepSeconds / same.stepMacs);
             if (o->json) {
                 out << nlohmann::json{{"space", space.name},
                                       {"dataset", task.dataset->name},
                                       {"batch_size", o->batchSize},
                                       {"subnets_per_step", subnets},
                                       {"timed_steps", o->steps},
+                                      {"threads", torch::get_num_threads()},
                                       {"sandwich_step_seconds", sandwich},
                                       {"sandwich_subnet_images_per_second",
                                        subnets * images / sandwich},
-                                      {"plain_step_seconds", plain},
-                                      {"plain_images_per_second", images / plain},
-                                      {"largest_macs", largestMacs},
                                       {"sandwich_step_macs_per_image", stepMacs},
+                                      {"plain_step_seconds", plain.stepSeconds},
+                                      {"plain_images_per_second", images / plain.stepSeconds},
+                                      {"largest_macs", largestMacs},
+                                      {"alone_step_seconds", same.stepSeconds},
+                                      {"alone_step_macs_per_image", same.stepMacs},
                                       {"overhead_per_subnet_image", perImage},
-                                      {"overhead_per_mac", perMac}}
+                                      {"overhead_per_mac", perMac},
+                                      {"overhead_per_mac_same_subnets", perMacSame}}
                            .dump(2)
                     << '\n';
                 return 0;
@@ -164,19 +230,23 @@ Command addBenchTrainCommand(CLI::App& bench) {
             for (const char* h :
                  {"training", "s/step", "subnet images/s", "MMAC/image/step", "GMAC/s"})
                 table.addColumn(h, TextTable::Align::Right);
-            table.addRow({"sandwich (" + std::to_string(subnets) + " subnets)", fixed(sandwich, 3),
-                          fixed(subnets * images / sandwich, 0), fixed(stepMacs / 1e6, 1),
-                          fixed(3 * stepMacs * images / sandwich / 1e9, 2)});
-            table.addRow({"plain, largest subnet", fixed(plain, 3), fixed(images / plain, 0),
-                          fixed(largestMacs / 1e6, 1),
-                          fixed(3 * largestMacs * images / plain / 1e9, 2)});
+            auto row = [&](const std::string& name, double seconds, int nets, double macs) {
+                table.addRow({name, fixed(seconds, 3), fixed(nets * images / seconds, 0),
+                              fixed(macs / 1e6, 1), fixed(3 * macs * images / seconds / 1e9, 2)});
+            };
+            row("sandwich (" + std::to_string(subnets) + " subnets)", sandwich, subnets, stepMacs);
+            row("plain, largest subnet", plain.stepSeconds, 1, largestMacs);
+            row("plain, " + std::to_string(subnets) + " such subnets alone", same.stepSeconds,
+                subnets, same.stepMacs);
             out << "space " << space.name << ", dataset " << task.dataset->name << ", batch "
                 << o->batchSize << ", " << o->steps << " timed steps after " << o->warmup << ", "
                 << torch::get_num_threads() << " threads\n";
             table.print(out);
-            out << "overhead of the sandwich step: " << fixed(perImage, 2) << "x per subnet image, "
-                << fixed(perMac, 2)
-                << "x per multiply-accumulate (its subnets are smaller than the largest)\n"
+            out << "overhead of the sandwich step: " << fixed(perImage, 2)
+                << "x per subnet image and " << fixed(perMac, 2)
+                << "x per multiply-accumulate against the largest subnet alone; "
+                << fixed(perMacSame, 2)
+                << "x per multiply-accumulate against the same kinds of subnets alone\n"
                    "GMAC/s counts forward + backward as 3x the forward MACs\n";
             return 0;
         }};

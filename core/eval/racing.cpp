@@ -11,24 +11,35 @@ double logChoose(double n, double k) {
 }
 
 // P(X <= k) for X hypergeometric: `n` draws without replacement from `population` items of
-// which `good` are good.
+// which `good` are good. Summed from x = min(k, n, good) downwards with the ratio of
+// consecutive probabilities, P(x - 1) / P(x) = x (bad - n + x) / ((good - x + 1)(n - x + 1)),
+// until the terms (which fall monotonically once past the mode) no longer change the sum in
+// double precision: a few standard deviations' worth of terms instead of one per count.
 double hypergeometricCdf(std::size_t k, std::size_t n, std::size_t good, std::size_t population) {
     const std::size_t bad = population - good;
     const std::size_t lowest = n > bad ? n - bad : 0;
     const std::size_t highest = std::min(k, std::min(n, good));
     if (highest < lowest)
         return 0;
-    const double total = logChoose(static_cast<double>(population), static_cast<double>(n));
-    std::vector<double> logs;
-    logs.reserve(highest - lowest + 1);
-    for (std::size_t x = lowest; x <= highest; ++x)
-        logs.push_back(logChoose(static_cast<double>(good), static_cast<double>(x)) +
-                       logChoose(static_cast<double>(bad), static_cast<double>(n - x)) - total);
-    const double top = *std::max_element(logs.begin(), logs.end());
-    double sum = 0;
-    for (const double l : logs)
-        sum += std::exp(l - top);
-    return std::min(1.0, std::exp(top) * sum);
+    const auto d = [](std::size_t v) {
+        return static_cast<double>(v);
+    };
+    double logScale = logChoose(d(good), d(highest)) + logChoose(d(bad), d(n - highest)) -
+                      logChoose(d(population), d(n));
+    double term = 1;
+    double sum = 1;
+    for (std::size_t x = highest; x > lowest; --x) {
+        term *= d(x) * (d(bad) - d(n) + d(x)) / ((d(good) - d(x) + 1) * (d(n) - d(x) + 1));
+        sum += term;
+        if (term < 1e-17 * sum)
+            break;
+        if (sum > 1e280) { // terms still rising towards the mode: rescale
+            term *= 1e-280;
+            sum *= 1e-280;
+            logScale += 280 * std::log(10.0);
+        }
+    }
+    return std::min(1.0, std::exp(logScale + std::log(sum)));
 }
 
 } // namespace

@@ -214,22 +214,26 @@ std::string reportHtml(const nlohmann::json& card, const std::string& svg) {
       << "<h2>Place on the frontier</h2>\n"
       << svg
       << "<h2>Checks by independent runtimes</h2>\n<table><tr><th>runtime</th><th>file</th>"
-         "<th>images</th><th>largest difference</th><th>on the logits</th>"
+         "<th>images</th><th>largest difference</th><th>each op alone</th>"
+         "<th>pooled features</th><th>classifier on its features</th><th>on the logits</th>"
          "<th>softmax of its logits</th><th>tolerance</th>"
          "<th>same top class</th></tr>\n";
-    for (const auto& c : card["checks"])
+    const auto steps = [](const nlohmann::json& check, const char* key) {
+        const auto it = check.find(key);
+        return it != check.end() && it->is_number() ? std::to_string(it->get<int>())
+                                                    : std::string("-");
+    };
+    for (const auto& c : card["checks"]) {
         h << "<tr><td>" << escape(c["runtime"].get<std::string>()) << "</td><td>"
           << escape(c["file"].get<std::string>()) << "</td><td>" << c["images"].get<long long>()
-          << "</td><td>" << c["largest_difference"].get<double>() << "</td><td>"
-          << (c["largest_logit_difference"].is_number()
-                  ? std::to_string(c["largest_logit_difference"].get<int>())
-                  : std::string("-"))
-          << "</td><td>"
-          << (c["largest_softmax_difference"].is_number()
-                  ? std::to_string(c["largest_softmax_difference"].get<int>())
-                  : std::string("-"))
-          << "</td><td>" << c["tolerance"].get<double>() << "</td><td>"
+          << "</td><td>" << c["largest_difference"].get<double>() << "</td>";
+        for (const char* key : {"largest_op_difference", "largest_feature_difference",
+                                "largest_classifier_difference", "largest_logit_difference",
+                                "largest_softmax_difference"})
+            h << "<td>" << steps(c, key) << "</td>";
+        h << "<td>" << c["tolerance"].get<double>() << "</td><td>"
           << c["same_top_class"].get<long long>() << "</td></tr>\n";
+    }
     h << "</table>\n<h2>Files</h2>\n<table><tr><th>file</th><th>bytes</th></tr>\n";
     for (const auto& f : card["files"])
         h << "<tr><td>" << escape(f["path"].get<std::string>()) << "</td><td>"

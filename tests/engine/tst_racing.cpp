@@ -3,6 +3,7 @@
 // validation - none of them belongs on the frontier.
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 #include <QtTest>
@@ -30,6 +31,7 @@ class TestRacing : public QObject {
 private Q_SLOTS:
     void boundIsExactOnTheWholeSplit();
     void boundMatchesClopperPearsonForALargeSplit();
+    void boundEqualsTheFullTailSumOnABigSplit();
     void boundHoldsWithItsConfidence();
     void accuracyToBeatTakesTheBestNoCostlierMember();
     void racingNeverDropsAFrontierCandidate();
@@ -53,6 +55,54 @@ void TestRacing::boundIsExactOnTheWholeSplit() {
 void TestRacing::boundMatchesClopperPearsonForALargeSplit() {
     const double bound = accuracyUpperBound(80, 100, 1000000, 0.025);
     QVERIFY2(std::abs(bound - 0.8733) < 0.001, qPrintable(QString::number(bound)));
+}
+
+namespace {
+
+// The hypergeometric lower tail summed over every count, each term from lgamma: the plain
+// definition the evaluator's truncated recursion must reproduce.
+double fullTail(std::size_t k, std::size_t n, std::size_t good, std::size_t population) {
+    const auto logChoose = [](double a, double b) {
+        return std::lgamma(a + 1) - std::lgamma(b + 1) - std::lgamma(a - b + 1);
+    };
+    const std::size_t bad = population - good;
+    const std::size_t lowest = n > bad ? n - bad : 0;
+    double sum = 0;
+    for (std::size_t x = lowest; x <= std::min(k, std::min(n, good)); ++x)
+        sum += std::exp(logChoose(double(good), double(x)) + logChoose(double(bad), double(n - x)) -
+                        logChoose(double(population), double(n)));
+    return sum;
+}
+
+// The largest good count whose tail is at least delta, by trying every count.
+double bruteForceBound(std::size_t correct, std::size_t seen, std::size_t population,
+                       double delta) {
+    std::size_t best = correct;
+    for (std::size_t good = correct; good <= population - seen + correct; ++good)
+        if (fullTail(correct, seen, good, population) >= delta)
+            best = good;
+    return double(best) / double(population);
+}
+
+} // namespace
+
+// On a split of 3,000 images (the evaluator's bound stops summing once terms vanish), the bound
+// equals the one from the full tail sum at every good count, at accuracies near 0, 0.5 and 1.
+void TestRacing::boundEqualsTheFullTailSumOnABigSplit() {
+    const std::size_t population = 3000;
+    for (const auto& [correct, seen] : std::vector<std::pair<std::size_t, std::size_t>>{
+             {12, 400}, {1300, 2600}, {2900, 2950}, {700, 1000}, {999, 1000}})
+        for (const double delta : {1e-3, 0.05}) {
+            const double want = bruteForceBound(correct, seen, population, delta);
+            const double got = accuracyUpperBound(correct, seen, population, delta);
+            QVERIFY2(std::abs(got - want) < 0.5 / population,
+                     qPrintable(QString("%1 of %2, delta %3: %4, full sum %5")
+                                    .arg(correct)
+                                    .arg(seen)
+                                    .arg(delta)
+                                    .arg(got)
+                                    .arg(want)));
+        }
 }
 
 // A split of 1,000 images, 850 of them right: over 4,000 random orders, the bound after 200

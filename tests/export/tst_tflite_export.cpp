@@ -77,6 +77,8 @@ private Q_SLOTS:
     void wrongBiasScaleIsRefused();
     void exportCheckPassesTheWrittenFile();
     void exportCheckFailsOnAWrongClassifier();
+    void exportCheckCatchesAWriterPaddingDefect_data();
+    void exportCheckCatchesAWriterPaddingDefect();
 };
 
 void TestTfliteExport::armnnComputesWhatTheReferenceComputes_data() {
@@ -197,12 +199,41 @@ void TestTfliteExport::wrongBiasScaleIsRefused() {
 namespace {
 
 RuntimeCheck checkFile(const ExportGraph& graph, const std::string& tflite,
-                       const ArchitectureSpec& spec) {
+                       const ArchitectureSpec& spec, const TfliteWriter& write = tfliteModel) {
     const auto x = fixtures::randomImages(spec, 8, 99);
     const std::vector<std::size_t> samples(8, 0);
     const std::vector<int> labels(8, 0);
     std::vector<TestVector> vectors;
-    return checkWithArmnn(graph, tflite, x, samples, labels, 0, vectors);
+    return checkWithArmnn(graph, tflite, x, samples, labels, 0, vectors, write);
+}
+
+// The graph as a writer that pads every stride-2 depthwise convolution on the wrong side would
+// write it: the kernel embedded at the top left of one two taps larger (SAME padding then pads
+// one more row and column before), so each output reads the input shifted by one pixel - what
+// TFLite's padding at the bottom / right computes when the top / left is padded instead.
+ExportGraph withPaddingDefect(ExportGraph g) {
+    for (auto& op : g.ops) {
+        if (op.kind != ExportOpKind::DepthwiseConv2d || op.stride != 2)
+            continue;
+        const int k = op.kernel;
+        const int wide = k + 2;
+        const auto c = static_cast<std::size_t>(op.outChannels());
+        std::vector<std::int8_t> q(static_cast<std::size_t>(wide * wide) * c, 0);
+        std::vector<float> w(q.size(), 0.0F);
+        for (int y = 0; y < k; ++y)
+            for (int x = 0; x < k; ++x)
+                for (std::size_t ch = 0; ch < c; ++ch) {
+                    const auto from = static_cast<std::size_t>(y * k + x) * c + ch;
+                    const auto to = static_cast<std::size_t>(y * wide + x) * c + ch;
+                    q[to] = op.qweights[from];
+                    w[to] = op.weights[from];
+                }
+        op.kernel = wide;
+        op.weightShape = {1, wide, wide, static_cast<int>(c)};
+        op.qweights = std::move(q);
+        op.weights = std::move(w);
+    }
+    return g;
 }
 
 } // namespace
@@ -213,12 +244,14 @@ void TestTfliteExport::exportCheckPassesTheWrittenFile() {
     const auto spec = fixtures::exportSpec(16, 3, true, 5);
     const auto graph = quantisedGraph(spec, 11);
     const auto check = checkFile(graph, tfliteModel(graph, "ok"), spec);
-    qInfo("features %g, classifier %g, softmax %g, logits %g steps", check.largestFeatureDifference,
+    qInfo("each op %g, features %g, classifier %g, softmax %g, logits %g steps",
+          check.largestOpDifference, check.largestFeatureDifference,
           check.largestClassifierDifference, check.largestSoftmaxDifference,
           check.largestLogitDifference);
     QCOMPARE(check.images, std::size_t{8});
     QVERIFY(check.largestFeatureDifference >= 0 && check.largestFeatureDifference <= 3);
     QVERIFY(check.largestClassifierDifference >= 0 && check.largestClassifierDifference <= 1);
+    QVERIFY(check.largestOpDifference >= 0 && check.largestOpDifference <= 1);
 }
 
 // A file whose classifier differs from the graph's (the first class's weights negated) fails
@@ -241,6 +274,36 @@ void TestTfliteExport::exportCheckFailsOnAWrongClassifier() {
     } catch (const std::runtime_error& e) {
         qInfo("%s", e.what());
         QVERIFY(QString(e.what()).contains(QStringLiteral("export check failed")));
+    }
+}
+
+void TestTfliteExport::exportCheckCatchesAWriterPaddingDefect_data() {
+    QTest::addColumn<int>("resolution");
+    QTest::newRow("16 px") << 16;
+    QTest::newRow("32 px") << 32;
+    QTest::newRow("64 px") << 64;
+    QTest::newRow("96 px") << 96;
+}
+
+// A defect of the writer itself shows in the deployed file and in every model the check cuts
+// from the graph and writes with it; the check must still fail, at every resolution: the op
+// written alone against the reference (which does not use the writer). The pooled features
+// alone would miss it at large resolutions (they moved by 16 steps at 16 px, 8 at 32, 4 at 64).
+void TestTfliteExport::exportCheckCatchesAWriterPaddingDefect() {
+    QFETCH(int, resolution);
+    const auto spec = fixtures::exportSpec(resolution, 3, true, 5);
+    const auto graph = quantisedGraph(spec, 11);
+    const TfliteWriter defective = [](const ExportGraph& g, const std::string& name) {
+        return tfliteModel(withPaddingDefect(g), name);
+    };
+    const auto ok = checkFile(graph, tfliteModel(graph, "ok"), spec);
+    try {
+        checkFile(graph, defective(graph, "defective"), spec, defective);
+        QFAIL("the check passed a writer that pads on the wrong side");
+    } catch (const std::runtime_error& e) {
+        qInfo("written correctly: features within %g steps; defective: %s",
+              ok.largestFeatureDifference, e.what());
+        QVERIFY(QString(e.what()).contains(QStringLiteral("'block1_dw' alone")));
     }
 }
 
