@@ -194,7 +194,9 @@ void printReport(std::ostream& out, const Options& o, const std::vector<CostBand
         table.addRow(cells);
     }
     table.print(out);
-    out << "\nrank agreement (scratch: the mean of the scratch seeds):\n";
+    out << (firstScratch(names) < names.size()
+                ? "\nrank agreement (scratch: the mean of the scratch seeds):\n"
+                : "\nrank agreement (no scratch reference):\n");
     TextTable corr;
     for (const char* h : {"candidates", "pair", "Kendall tau", "Spearman rho", "top-3 overlap"})
         corr.addColumn(h, TextTable::Align::Right);

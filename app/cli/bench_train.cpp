@@ -55,6 +55,23 @@ private:
     BenchClock::time_point start_ = BenchClock::now();
 };
 
+// LibTorch's operator profile of what runs while it lives, written to `path` (none when empty).
+class Profile {
+public:
+    explicit Profile(const std::string& path) {
+        if (path.empty())
+            return;
+        file_.open(path);
+        if (!file_)
+            throw InputError("--profile", "cannot write " + path);
+        profile_.emplace(file_);
+    }
+
+private:
+    std::ofstream file_;
+    std::optional<torch::autograd::profiler::RecordProfile> profile_;
+};
+
 // Plain LibTorch training of static networks on the same augmented batches: every step trains
 // each network of `fixed` and the next `perStep` of `pool` (in turn), each with its own SGD
 // (Nesterov momentum) and label-smoothed cross-entropy, as if trained alone.
@@ -65,7 +82,8 @@ struct PlainTiming {
 
 PlainTiming plainSteps(const SearchSpace& space, const std::vector<Candidate>& fixedNets,
                        const std::vector<Candidate>& pool, int perStep, int classes,
-                       const std::shared_ptr<const ImageSet>& sources, const Options& o) {
+                       const std::shared_ptr<const ImageSet>& sources, const Options& o,
+                       bool channelsLast) {
     torch::manual_seed(1);
     struct Trained {
         Candidate candidate;
@@ -107,7 +125,7 @@ PlainTiming plainSteps(const SearchSpace& space, const std::vector<Candidate>& f
             nets.push_back(&poolTrained[next++ % poolTrained.size()]);
         for (auto* t : nets) {
             t->optimizer->zero_grad();
-            const auto logits = t->net->forward(batch.images(t->candidate.data));
+            const auto logits = t->net->forward(batch.images(t->candidate.data, channelsLast));
             torch::nn::functional::cross_entropy(logits, labels, smoothing).backward();
             t->optimizer->step();
             if (step >= o.warmup)
@@ -116,6 +134,70 @@ PlainTiming plainSteps(const SearchSpace& space, const std::vector<Candidate>& f
     }
     const auto steps = static_cast<double>(o.steps);
     return {secondsSince(start) / steps, macs / steps};
+}
+
+// The three trainings of the bench in one memory format of the batches.
+struct Figures {
+    std::string format;
+    double sandwich = 0;     // s per sandwich step
+    PlainTiming largest;     // the largest subnet alone
+    PlainTiming alone;       // the same kinds of subnets, each alone
+    double sandwichMacs = 0; // per image, the sandwich step's subnets together (expected)
+};
+
+Figures measure(BenchTask& task, const Options& o, bool channelsLast, std::ostream& err) {
+    const auto& space = task.supernet->space();
+    const int classes = task.supernet->classes();
+    Figures f;
+    f.format = channelsLast ? "channels-last" : "NCHW";
+    // The profile is of the current settings (channels-last).
+    const std::string profilePath = channelsLast ? o.profile : std::string();
+    // The sandwich step: largest + smallest + random subnets, as the trainer samples.
+    TrainOptions t;
+    t.maxSteps = o.warmup + o.steps;
+    t.batchSize = o.batchSize;
+    t.randomSubnets = o.randomSubnets;
+    t.trainSubset = o.trainSubset;
+    t.checkpointSeconds = 1e9;
+    t.seed = 1;
+    t.channelsLast = channelsLast;
+    err << f.format << ": sandwich, " << t.maxSteps << " steps\n";
+    StepClock clock(o.warmup);
+    {
+        const Profile profile(profilePath);
+        SupernetTrainer(task.supernet, task.dataset, *task.cache, t).run(clock);
+    }
+    f.sandwich = clock.seconds / static_cast<double>(clock.steps);
+
+    const auto largest = space.largest();
+    const int side = *std::max_element(space.resolutions.begin(), space.resolutions.end());
+    const auto indices = o.trainSubset > 0 ? task.dataset->subset(Split::Train, o.trainSubset, 1)
+                                           : task.dataset->indices(Split::Train);
+    const auto sources = task.cache->sources(side, indices);
+    err << f.format << ": " << o.warmup + o.steps << " steps of the largest subnet\n";
+    f.largest = plainSteps(space, {largest}, {}, 0, classes, sources, o, channelsLast);
+    // The same kinds of subnets as the sandwich step, each trained alone as a static network:
+    // what those networks cost without the supernet's slicing, shared weights and
+    // distillation (smaller networks reach fewer MAC/s by themselves).
+    Rng rng(7);
+    std::vector<Candidate> pool;
+    for (int i = 0; i < 8; ++i)
+        pool.push_back(space.sample(rng));
+    err << f.format << ": " << o.warmup + o.steps << " steps of the largest, the smallest and "
+        << o.randomSubnets << " of " << pool.size() << " random subnets, each alone\n";
+    {
+        const Profile profile(profilePath.empty() ? "" : profilePath + ".alone.json");
+        f.alone = plainSteps(space, {largest, space.smallest()}, pool, o.randomSubnets, classes,
+                             sources, o, channelsLast);
+    }
+    // MACs per sandwich step: the largest, the smallest and the random subnets' expected MACs
+    // (1,000 draws of the trainer's sampler).
+    double randomMacs = 0;
+    for (int i = 0; i < 1000; ++i)
+        randomMacs += networkMacs(space, space.sample(rng), classes) / 1000;
+    f.sandwichMacs = f.largest.stepMacs + networkMacs(space, space.smallest(), classes) +
+                     o.randomSubnets * randomMacs;
+    return f;
 }
 
 } // namespace
@@ -139,114 +221,81 @@ Command addBenchTrainCommand(CLI::App& bench) {
     app->add_option("--train-subset", o->trainSubset, "Training images (0: all)")
         ->capture_default_str();
     app->add_option("--profile", o->profile,
-                    "Write LibTorch's operator profile of the sandwich steps to this file (Chrome "
+                    "Write LibTorch's operator profile of the sandwich steps to this file and of "
+                    "the same subnets trained alone to FILE.alone.json (Chrome "
                     "trace JSON: chrome://tracing, Perfetto)");
     app->add_flag("--json", o->json, "Print the figures as JSON");
     return {
         app, [o](std::ostream& out, std::ostream& err) {
             auto task = loadBenchTask(o->dataset, "", o->space);
-            const auto& space = task.supernet->space();
-            const int classes = task.supernet->classes();
-            // The sandwich step: largest + smallest + random subnets, as the trainer samples.
-            TrainOptions t;
-            t.maxSteps = o->warmup + o->steps;
-            t.batchSize = o->batchSize;
-            t.randomSubnets = o->randomSubnets;
-            t.trainSubset = o->trainSubset;
-            t.checkpointSeconds = 1e9;
-            t.seed = 1;
-            err << "sandwich: " << t.maxSteps << " steps\n";
-            StepClock clock(o->warmup);
-            {
-                std::ofstream file;
-                std::optional<torch::autograd::profiler::RecordProfile> profile;
-                if (!o->profile.empty()) {
-                    file.open(o->profile);
-                    if (!file)
-                        throw InputError("--profile", "cannot write " + o->profile);
-                    profile.emplace(file);
-                }
-                SupernetTrainer(task.supernet, task.dataset, *task.cache, t).run(clock);
-            }
-            const double sandwich = clock.seconds / static_cast<double>(clock.steps);
-
-            const auto largest = space.largest();
-            const int side = *std::max_element(space.resolutions.begin(), space.resolutions.end());
-            const auto indices = o->trainSubset > 0
-                                     ? task.dataset->subset(Split::Train, o->trainSubset, 1)
-                                     : task.dataset->indices(Split::Train);
-            const auto sources = task.cache->sources(side, indices);
-            err << "plain: " << o->warmup + o->steps << " steps of the largest subnet\n";
-            const auto plain = plainSteps(space, {largest}, {}, 0, classes, sources, *o);
-            // The same kinds of subnets as the sandwich step, each trained alone as a static
-            // network: what those networks cost without the supernet's slicing, shared
-            // weights and distillation (smaller networks reach fewer MAC/s by themselves).
-            Rng rng(7);
-            std::vector<Candidate> pool;
-            for (int i = 0; i < 8; ++i)
-                pool.push_back(space.sample(rng));
-            err << "plain: " << o->warmup + o->steps << " steps of the largest, the smallest and "
-                << o->randomSubnets << " of " << pool.size() << " random subnets, each alone\n";
-            const auto same = plainSteps(space, {largest, space.smallest()}, pool, o->randomSubnets,
-                                         classes, sources, *o);
-
-            // MACs per sandwich step: the largest, the smallest and the random subnets'
-            // expected MACs (1,000 draws of the trainer's sampler).
-            const double largestMacs = plain.stepMacs;
-            double randomMacs = 0;
-            for (int i = 0; i < 1000; ++i)
-                randomMacs += networkMacs(space, space.sample(rng), classes) / 1000;
-            const double stepMacs = largestMacs + networkMacs(space, space.smallest(), classes) +
-                                    o->randomSubnets * randomMacs;
+            // Before (NCHW batches, as trained until channels-last was measured) and now.
+            const std::vector<Figures> all = {measure(task, *o, false, err),
+                                              measure(task, *o, true, err)};
             const int subnets = 2 + o->randomSubnets;
             const double images = static_cast<double>(o->batchSize);
-            const double perImage = (sandwich / subnets) / plain.stepSeconds;
-            const double perMac = (sandwich / stepMacs) / (plain.stepSeconds / largestMacs);
-            const double perMacSame = (sandwich / stepMacs) / (same.stepSeconds / same.stepMacs);
+            const auto perImage = [&](const Figures& f) {
+                return (f.sandwich / subnets) / f.largest.stepSeconds;
+            };
+            const auto perMac = [&](const Figures& f, const PlainTiming& plain) {
+                return (f.sandwich / f.sandwichMacs) / (plain.stepSeconds / plain.stepMacs);
+            };
+            const auto& space = task.supernet->space();
             if (o->json) {
-                out << nlohmann::json{{"space", space.name},
-                                      {"dataset", task.dataset->name},
-                                      {"batch_size", o->batchSize},
-                                      {"subnets_per_step", subnets},
-                                      {"timed_steps", o->steps},
-                                      {"threads", torch::get_num_threads()},
-                                      {"sandwich_step_seconds", sandwich},
-                                      {"sandwich_subnet_images_per_second",
-                                       subnets * images / sandwich},
-                                      {"sandwich_step_macs_per_image", stepMacs},
-                                      {"plain_step_seconds", plain.stepSeconds},
-                                      {"plain_images_per_second", images / plain.stepSeconds},
-                                      {"largest_macs", largestMacs},
-                                      {"alone_step_seconds", same.stepSeconds},
-                                      {"alone_step_macs_per_image", same.stepMacs},
-                                      {"overhead_per_subnet_image", perImage},
-                                      {"overhead_per_mac", perMac},
-                                      {"overhead_per_mac_same_subnets", perMacSame}}
-                           .dump(2)
+                nlohmann::json formats = nlohmann::json::array();
+                for (const auto& f : all)
+                    formats.push_back(
+                        {{"format", f.format},
+                         {"sandwich_step_seconds", f.sandwich},
+                         {"sandwich_subnet_images_per_second", subnets * images / f.sandwich},
+                         {"sandwich_step_macs_per_image", f.sandwichMacs},
+                         {"plain_step_seconds", f.largest.stepSeconds},
+                         {"plain_images_per_second", images / f.largest.stepSeconds},
+                         {"largest_macs", f.largest.stepMacs},
+                         {"alone_step_seconds", f.alone.stepSeconds},
+                         {"alone_step_macs_per_image", f.alone.stepMacs},
+                         {"overhead_per_subnet_image", perImage(f)},
+                         {"overhead_per_mac", perMac(f, f.largest)},
+                         {"overhead_per_mac_same_subnets", perMac(f, f.alone)}});
+                out << nlohmann::
+                           json{{"space", space.name},
+                                {"dataset", task.dataset->name},
+                                {"batch_size", o->batchSize},
+                                {"subnets_per_step", subnets},
+                                {"timed_steps", o->steps},
+                                {"threads", torch::get_num_threads()},
+                                {"formats", formats},
+                                {"sandwich_speedup_channels_last", all[0].sandwich / all[1].sandwich}}
+                               .dump(2)
                     << '\n';
                 return 0;
             }
             TextTable table;
             for (const char* h :
-                 {"training", "s/step", "subnet images/s", "MMAC/image/step", "GMAC/s"})
+                 {"format", "training", "s/step", "subnet images/s", "MMAC/image/step", "GMAC/s"})
                 table.addColumn(h, TextTable::Align::Right);
-            auto row = [&](const std::string& name, double seconds, int nets, double macs) {
-                table.addRow({name, fixed(seconds, 3), fixed(nets * images / seconds, 0),
-                              fixed(macs / 1e6, 1), fixed(3 * macs * images / seconds / 1e9, 2)});
-            };
-            row("sandwich (" + std::to_string(subnets) + " subnets)", sandwich, subnets, stepMacs);
-            row("plain, largest subnet", plain.stepSeconds, 1, largestMacs);
-            row("plain, " + std::to_string(subnets) + " such subnets alone", same.stepSeconds,
-                subnets, same.stepMacs);
+            for (const auto& f : all) {
+                auto row = [&](const std::string& name, double seconds, int nets, double macs) {
+                    table.addRow({f.format, name, fixed(seconds, 3),
+                                  fixed(nets * images / seconds, 0), fixed(macs / 1e6, 1),
+                                  fixed(3 * macs * images / seconds / 1e9, 2)});
+                };
+                row("sandwich (" + std::to_string(subnets) + " subnets)", f.sandwich, subnets,
+                    f.sandwichMacs);
+                row("plain, largest subnet", f.largest.stepSeconds, 1, f.largest.stepMacs);
+                row("plain, " + std::to_string(subnets) + " such subnets alone",
+                    f.alone.stepSeconds, subnets, f.alone.stepMacs);
+            }
             out << "space " << space.name << ", dataset " << task.dataset->name << ", batch "
                 << o->batchSize << ", " << o->steps << " timed steps after " << o->warmup << ", "
                 << torch::get_num_threads() << " threads\n";
             table.print(out);
-            out << "overhead of the sandwich step: " << fixed(perImage, 2)
-                << "x per subnet image and " << fixed(perMac, 2)
-                << "x per multiply-accumulate against the largest subnet alone; "
-                << fixed(perMacSame, 2)
-                << "x per multiply-accumulate against the same kinds of subnets alone\n"
+            for (const auto& f : all)
+                out << f.format << ": the sandwich step costs " << fixed(perImage(f), 2)
+                    << "x per subnet image and " << fixed(perMac(f, f.largest), 2)
+                    << "x per multiply-accumulate of the largest subnet alone, "
+                    << fixed(perMac(f, f.alone), 2) << "x of the same kinds of subnets alone\n";
+            out << "channels-last sandwich step: " << fixed(all[0].sandwich / all[1].sandwich, 2)
+                << "x faster than NCHW\n"
                    "GMAC/s counts forward + backward as 3x the forward MACs\n";
             return 0;
         }};

@@ -274,7 +274,7 @@ void Evaluator::train(StaticNetImpl& net, const DataConfig& config, long long st
         setLearningRate(optimizer, warmupCosineRate(options_.learningRate, step, 0, steps));
         optimizer.zero_grad();
         const auto loss = torch::nn::functional::cross_entropy(
-            net.forward(batch.images(config)), batch.labels(),
+            net.forward(batch.images(config, options_.channelsLast)), batch.labels(),
             torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(0.1));
         loss.backward();
         optimizer.step();

@@ -24,13 +24,13 @@ void AugmentedBatch::prepare(const std::vector<std::size_t>& rows, Rng& rng) {
     }
 }
 
-torch::Tensor AugmentedBatch::images(const DataConfig& config) const {
+torch::Tensor AugmentedBatch::images(const DataConfig& config, bool channelsLast) const {
     const std::size_t stride = bytesPerImage(config);
     std::vector<std::uint8_t> pixels(stride * patches_.size());
     for (std::size_t i = 0; i < patches_.size(); ++i)
         resizeAndConvert(patches_[i], config, pixels.data() + i * stride);
     return pixelsToTensor(pixels.data(), patches_.size(), config.resolution,
-                          channelsOf(config.colour));
+                          channelsOf(config.colour), channelsLast);
 }
 
 torch::Tensor AugmentedBatch::labels() const {

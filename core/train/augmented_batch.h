@@ -22,8 +22,9 @@ public:
     explicit AugmentedBatch(std::shared_ptr<const ImageSet> sources, TrainAugment augment = {});
 
     void prepare(const std::vector<std::size_t>& rows, Rng& rng);
-    // (N, C, H, W) float in [-1, 1] at `config`.
-    torch::Tensor images(const DataConfig& config) const;
+    // (N, C, H, W) float in [-1, 1] at `config`; channels-last (NHWC in memory) when asked:
+    // oneDNN trains these networks 2.4-2.6x faster so (`dnas bench train`).
+    torch::Tensor images(const DataConfig& config, bool channelsLast) const;
     // (N) int64 labels.
     torch::Tensor labels() const;
     std::size_t size() const { return patches_.size(); }

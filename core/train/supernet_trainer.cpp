@@ -253,7 +253,8 @@ double TrainingRun::trainStep() {
     torch::Tensor teacher;
     double largestLoss = 0;
     for (std::size_t k = 0; k < subnets.size(); ++k) {
-        const auto logits = net_.forward(batch.images(subnets[k].data), subnets[k]);
+        const auto logits =
+            net_.forward(batch.images(subnets[k].data, options_.channelsLast), subnets[k]);
         torch::Tensor loss;
         if (k == 0 || !options_.distill) {
             loss = torch::nn::functional::cross_entropy(logits, labels, smoothing);

@@ -36,6 +36,9 @@ struct TrainOptions {
     // except the step limit: a new epochs/maxSteps is honoured, the cosine schedule then
     // decaying to zero at the new limit.
     bool resume = false;
+    // Batches in channels-last memory format (speed only: the same arithmetic up to float
+    // rounding; not part of toJson(), so a resume may change it).
+    bool channelsLast = true;
 
     nlohmann::json toJson() const;
 };
